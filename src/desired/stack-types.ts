@@ -1,0 +1,101 @@
+/**
+ * Stack files (`.stackctl/<stack>.yaml`) and the layered, provenance-carrying settings they resolve to.
+ *
+ * Layers, lowest to highest: compose → mode preset → stack file → CLI flags. Every resolved value keeps
+ * the layer (and, for files, the location) that set it, so `render --explain` can answer "why is this 4?".
+ *
+ * @module
+ */
+import type { SourceLocation } from '../errors.js';
+
+/** The three deployment modes; each is one column of the preset table. */
+export const MODES = ['affordable', 'balanced', 'high_availability'] as const;
+/** A deployment mode. */
+export type Mode = (typeof MODES)[number];
+
+/** What the operator does with drift it finds. */
+export const DRIFT_POLICIES = ['correct', 'warn', 'ignore'] as const;
+/** A drift policy. */
+export type DriftPolicy = (typeof DRIFT_POLICIES)[number];
+
+/** Where the stack's network comes from. */
+export type NetworkConfig =
+  | { readonly vpc: 'create'; readonly cidr?: string }
+  | {
+      readonly vpc: string;
+      readonly publicSubnets: readonly string[];
+      readonly privateSubnets: readonly string[];
+    };
+
+/** Per-service overrides in a stack file. */
+export interface StackServiceConfig {
+  readonly replicas?: number;
+  /** vCPU, e.g. 0.25, 1, 2. */
+  readonly cpus?: number;
+  /** MiB (the file accepts `512`, `512MiB`, `2GiB`, `1g`). */
+  readonly memoryMiB?: number;
+  readonly image?: string;
+  readonly domainname?: string;
+  readonly environment?: Readonly<Record<string, string>>;
+  readonly autoscaling?: { readonly min?: number; readonly max?: number; readonly targetCpu?: number };
+}
+
+/** Overrides for the managed data services. */
+export interface StackDataConfig {
+  readonly instanceClass?: string;
+  readonly allocatedStorageGiB?: number;
+  readonly multiAz?: boolean;
+  readonly backupRetentionDays?: number;
+  readonly deletionProtection?: boolean;
+}
+
+/** Overrides for managed Redis. */
+export interface StackRedisConfig {
+  readonly nodeType?: string;
+  readonly nodes?: number;
+}
+
+/** A parsed, schema-valid stack file. */
+export interface StackFile {
+  /** Stack name, from the file name (`.stackctl/prod.yaml` → `prod`). */
+  readonly stack: string;
+  readonly file: string;
+  /** Overrides the compose project name when set. */
+  readonly project?: string;
+  readonly region: string;
+  readonly mode: Mode;
+  /** Public Route 53 zone the stack's domain names live in. */
+  readonly domain?: string;
+  readonly network: NetworkConfig;
+  /** Extra interpolation variables for compose (below the shell environment, above `.env`). */
+  readonly env: Readonly<Record<string, string>>;
+  readonly services: Readonly<Record<string, StackServiceConfig>>;
+  readonly postgres?: StackDataConfig;
+  readonly redis?: StackRedisConfig;
+  readonly driftPolicy: DriftPolicy;
+  /** Seconds until the operator destroys the stack (preview stacks). */
+  readonly ttlSeconds?: number;
+  /** Field path → where it was written, for line-numbered errors after parsing. */
+  readonly locations: Readonly<Record<string, SourceLocation>>;
+}
+
+/** The layer that set a resolved value. */
+export const LAYERS = ['default', 'compose', 'mode', 'stack-file', 'cli'] as const;
+/** A configuration layer. */
+export type Layer = (typeof LAYERS)[number];
+
+/** A value together with the layer (and place) that set it. */
+export interface Provenanced<T> {
+  readonly value: T;
+  readonly layer: Layer;
+  readonly location?: SourceLocation;
+}
+
+/** CLI overrides, the highest layer. */
+export interface CliOverrides {
+  /** `--image svc=ref`. */
+  readonly images?: Readonly<Record<string, string>>;
+  /** `--replicas svc=n`. */
+  readonly replicas?: Readonly<Record<string, number>>;
+  readonly region?: string;
+}
