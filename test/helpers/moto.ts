@@ -74,7 +74,9 @@ export async function startMoto(options: { env?: Record<string, string> } = {}):
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`moto_server did not answer on ${endpoint} within ${MOTO_START_TIMEOUT_MS} ms: ${stderr}`);
+      throw new Error(
+        `moto_server did not answer on ${endpoint} within ${MOTO_START_TIMEOUT_MS} ms: ${stderr}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }
