@@ -1,0 +1,181 @@
+/**
+ * planStack: the whole plan of one stack from its desired and observed resources.
+ *
+ * Pure and deterministic: the same inputs give the same steps in the same order, so a plan can be shown
+ * in CI, reviewed, and compared between runs.
+ *
+ * @module
+ */
+import type { DesiredResource, ResourceKind } from '../desired/resource-types.js';
+import { isOwnedBy } from '../desired/tags.js';
+import type { ObservedResource } from '../observed/types.js';
+import { DuplicateLogicalIdError } from './errors.js';
+import {
+  type DecisionContext,
+  decideAction,
+  decideRemoval,
+  OUTPUTS_CHANGE_ON_UPDATE,
+} from './plan-action.js';
+import { computeAfter, type OrderNode, topoSort } from './plan-order.js';
+import { collectRefs, type OutputsByLogicalId } from './resolve-refs.js';
+import type { Action, ActionType, Plan, PlanStep } from './types.js';
+
+/** Everything {@link planStack} needs. */
+export interface PlanInput {
+  readonly project: string;
+  readonly stack: string;
+  readonly desired: readonly DesiredResource[];
+  /** What observers found: owned resources, and foreign ones whose names collide with ours. */
+  readonly observed: readonly ObservedResource[];
+  /** Known outputs (e.g. from the journal); observed outputs of owned resources take precedence. */
+  readonly outputs?: OutputsByLogicalId;
+  /** Kinds without an applier yet: planned as `skip`. */
+  readonly unsupportedKinds?: ReadonlySet<ResourceKind>;
+  /** Allows replacing or deleting stateful kinds (`--allow-data-loss`). @default false */
+  readonly allowDataLoss?: boolean;
+}
+
+const ACTION_TYPES: readonly ActionType[] = [
+  'create',
+  'update',
+  'replace',
+  'delete',
+  'noop',
+  'conflict',
+  'skip',
+];
+
+/** Render-time dependencies: `dependsOn` plus every resource a ref points at. */
+function dependenciesOf(d: DesiredResource): readonly string[] {
+  const deps = new Set([...d.dependsOn, ...collectRefs(d.spec).map((r) => r.$ref)]);
+  deps.delete(d.logicalId);
+  return [...deps].sort();
+}
+
+/** Picks the observed counterpart of a desired resource: owned with our name, else owned, else any. */
+function pickObserved(
+  d: DesiredResource,
+  candidates: readonly ObservedResource[],
+  project: string,
+  stack: string,
+) {
+  const owned = candidates.filter((o) => isOwnedBy(o.tags, project, stack));
+  return owned.find((o) => o.name === d.name) ?? owned[0] ?? candidates[0];
+}
+
+/** Counts steps per action type. */
+export function summarize(steps: readonly PlanStep[]): Readonly<Record<ActionType, number>> {
+  const summary = Object.fromEntries(ACTION_TYPES.map((t) => [t, 0])) as Record<ActionType, number>;
+  for (const s of steps) summary[s.action.type] += 1;
+  return summary;
+}
+
+/**
+ * Plans one stack.
+ *
+ * Per desired resource: nothing observed → create; observed without this stack's ownership tags →
+ * conflict; deltas with an immutable field → replace (or a data-safety skip for stateful kinds);
+ * other deltas → update; none → noop. Owned observed resources nothing desires → delete. Fields that
+ * reference a dependency being created or replaced count as changing, so a replaced target group
+ * updates the service that points at it.
+ *
+ * @example
+ * const plan = planStack({ project: 'shop', stack: 'prod', desired: stack.resources, observed });
+ * console.log(formatPlanText(plan, { color: false }));
+ */
+export function planStack(input: PlanInput): Plan {
+  const { project, stack } = input;
+  const desiredById = new Map<string, DesiredResource>();
+  for (const d of input.desired) {
+    if (desiredById.has(d.logicalId)) throw new DuplicateLogicalIdError(d.logicalId);
+    desiredById.set(d.logicalId, d);
+  }
+  const depsById = new Map([...desiredById.values()].map((d) => [d.logicalId, dependenciesOf(d)]));
+
+  const paired = new Map<string, ObservedResource>();
+  for (const d of desiredById.values()) {
+    const candidates = input.observed.filter((o) => o.logicalId === d.logicalId && o.kind === d.kind);
+    const match = pickObserved(d, candidates, project, stack);
+    if (match !== undefined) paired.set(d.logicalId, match);
+  }
+  const pairedSet = new Set(paired.values());
+
+  const outputs = new Map(input.outputs ?? []);
+  for (const [id, o] of paired) if (isOwnedBy(o.tags, project, stack)) outputs.set(id, o.outputs);
+  const changing = new Set<string>();
+  const ctx: DecisionContext = {
+    project,
+    stack,
+    allowDataLoss: input.allowDataLoss ?? false,
+    unsupportedKinds: input.unsupportedKinds ?? new Set(),
+    outputs,
+    changing,
+  };
+
+  const nodes: OrderNode[] = [];
+  for (const id of topoSort([...desiredById.keys()], depsById)) {
+    const d = desiredById.get(id) as DesiredResource;
+    const observed = paired.get(id);
+    const action = decideAction(d, observed, ctx);
+    noteOutputs(
+      action,
+      observed !== undefined && isOwnedBy(observed.tags, project, stack),
+      outputs,
+      changing,
+    );
+    nodes.push({
+      logicalId: id,
+      kind: d.kind,
+      action,
+      deps: depsById.get(id) ?? [],
+      deleteSide: false,
+      ...(observed ? { observed } : {}),
+    });
+  }
+
+  const usedIds = new Set(desiredById.keys());
+  const leftovers = input.observed
+    .filter((o) => !pairedSet.has(o) && isOwnedBy(o.tags, project, stack))
+    .sort((a, b) => (a.logicalId + a.physicalId < b.logicalId + b.physicalId ? -1 : 1));
+  for (const o of leftovers) {
+    const id = usedIds.has(o.logicalId) ? `${o.logicalId}#${o.physicalId}` : o.logicalId;
+    usedIds.add(id);
+    nodes.push({
+      logicalId: id,
+      kind: o.kind,
+      action: decideRemoval(o, ctx),
+      deps: [],
+      observed: o,
+      deleteSide: true,
+    });
+  }
+
+  const after = computeAfter(nodes);
+  const byId = new Map(nodes.map((n) => [n.logicalId, n]));
+  const steps: PlanStep[] = topoSort([...byId.keys()], after).map((id) => {
+    const n = byId.get(id) as OrderNode;
+    return { logicalId: id, kind: n.kind, action: n.action, after: after.get(id) ?? [] };
+  });
+  return { project, stack, steps, summary: summarize(steps) };
+}
+
+/** Records what a decision means for the refs of later resources. */
+function noteOutputs(
+  action: Action,
+  observedOwned: boolean,
+  outputs: Map<string, Readonly<Record<string, string | number>>>,
+  changing: Set<string>,
+): void {
+  const id = action.type === 'delete' ? action.observed.logicalId : action.desired.logicalId;
+  const changes =
+    action.type === 'create' ||
+    action.type === 'replace' ||
+    (action.type === 'update' && OUTPUTS_CHANGE_ON_UPDATE.has(action.desired.kind));
+  if (changes) {
+    changing.add(id);
+    outputs.delete(id);
+    return;
+  }
+  // A foreign resource's outputs are never used; a skipped kind's are used only if it exists and is ours.
+  if (action.type === 'conflict' || (action.type === 'skip' && !observedOwned)) outputs.delete(id);
+}
