@@ -1,0 +1,108 @@
+/**
+ * Reading `.stackctl/<stack>.yaml`: YAML with positions, schema validation, secret refusal.
+ *
+ * The stack file is the committed, reviewable description of one stack, so it is strict: every problem
+ * (syntax, unknown key, wrong type, bad unit, secret) is reported with file, line, column and field path,
+ * all at once, before anything else runs.
+ *
+ * @module
+ */
+import { readFileSync } from 'node:fs';
+import { basename, extname } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import type { StackFile } from '../stack-types.js';
+import {
+  SecretInStackFileError,
+  STACK_ERROR_CODES,
+  StackFileError,
+  StackFileReadError,
+  type StackProblem,
+} from './errors.js';
+import { STACK_NAME_PATTERN } from './patterns.js';
+import { readStackFileContent } from './schema.js';
+import { locateOffset, type ReadContext } from './yaml-reader.js';
+
+/** Extensions a stack file may have. */
+export const STACK_FILE_EXTENSIONS = ['.yaml', '.yml'] as const;
+
+/** The stack name a file stands for: its base name without `.yaml` / `.yml`. */
+export function stackNameOf(file: string): string {
+  const ext = extname(file);
+  const base = basename(file);
+  return (STACK_FILE_EXTENSIONS as readonly string[]).includes(ext) ? base.slice(0, -ext.length) : base;
+}
+
+const byPosition = (a: StackProblem, b: StackProblem): number =>
+  (a.location.line ?? 0) - (b.location.line ?? 0) || (a.location.column ?? 0) - (b.location.column ?? 0);
+
+function fail(file: string, unsorted: readonly StackProblem[]): never {
+  const problems = [...unsorted].sort(byPosition);
+  if (problems.some((p) => p.code === STACK_ERROR_CODES.secretInStackFile)) {
+    throw new SecretInStackFileError(file, problems);
+  }
+  throw new StackFileError(file, problems);
+}
+
+/**
+ * Parses and validates YAML text as the stack file `file` (which only names it: nothing is read).
+ * Split from {@link loadStackFile} so tests and `stackctl init` can check text without touching disk.
+ *
+ * @throws {StackFileError} `STACK_FILE_INVALID` with every problem.
+ * @throws {SecretInStackFileError} `SECRET_IN_STACK_FILE` when any problem is a secret-looking literal.
+ */
+export function parseStackFile(file: string, text: string): StackFile {
+  const lineCounter = new LineCounter();
+  // prettyErrors off: the pretty form quotes the offending source line, which could hold a secret.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const ctx: ReadContext = { file, doc, lineCounter, problems: [], locations: {} };
+  const stack = stackNameOf(file);
+  if (!STACK_NAME_PATTERN.test(stack)) {
+    ctx.problems.push({
+      code: STACK_ERROR_CODES.fileInvalid,
+      message: `the file name must be <stack>.yaml where <stack> matches ${STACK_NAME_PATTERN.source}`,
+      location: { file, line: 1, column: 1 },
+      field: 'stack',
+    });
+  }
+  for (const error of doc.errors) {
+    ctx.problems.push({
+      code: STACK_ERROR_CODES.fileInvalid,
+      message: `YAML: ${error.message} (${error.code})`,
+      location: locateOffset(ctx, error.pos[0]),
+      field: '',
+    });
+  }
+  if (doc.errors.length > 0) fail(file, ctx.problems);
+  if (doc.contents === null) {
+    ctx.problems.push({
+      code: STACK_ERROR_CODES.fileInvalid,
+      message: 'the stack file is empty; it needs at least `region:`',
+      location: { file, line: 1, column: 1 },
+      field: '',
+    });
+    fail(file, ctx.problems);
+  }
+  const content = readStackFileContent(ctx, doc.contents);
+  if (ctx.problems.length > 0 || content === undefined) fail(file, ctx.problems);
+  return { stack, file, ...content, locations: ctx.locations };
+}
+
+/**
+ * Loads `.stackctl/<stack>.yaml`. The stack name comes from the file name.
+ *
+ * @example
+ * const sf = loadStackFile('.stackctl/prod.yaml');
+ * sf.services.web?.replicas; // 4
+ * sf.locations['services.web.replicas']; // { file: '.stackctl/prod.yaml', line: 7, column: 14 }
+ * @throws {StackFileReadError} `STACK_FILE_UNREADABLE` when the file cannot be read.
+ * @throws {StackFileError} `STACK_FILE_INVALID` / {@link SecretInStackFileError} `SECRET_IN_STACK_FILE`.
+ */
+export function loadStackFile(file: string): StackFile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new StackFileReadError(file, cause);
+  }
+  return parseStackFile(file, text);
+}
