@@ -129,7 +129,7 @@ export const RESOURCE_OUTPUTS: Readonly<Record<ResourceKind, readonly string[]>>
   'rds.DBSubnetGroup': ['name'],
   'rds.DBInstance': ['address', 'port', 'arn'],
   'elasticache.SubnetGroup': ['name'],
-  'elasticache.ReplicationGroup': ['primaryEndpoint', 'port'],
+  'elasticache.ReplicationGroup': ['primaryEndpoint', 'port', 'url'],
   'ssm.Parameter': ['arn', 'name'],
   'autoscaling.ScalableTarget': ['resourceId'],
   'autoscaling.ScalingPolicy': ['arn'],
