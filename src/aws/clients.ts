@@ -17,6 +17,8 @@ import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
+import type { CallStats } from './call-stats.js';
+import { attachCallStats } from './call-stats-middleware.js';
 import type { AwsClients } from './types.js';
 
 /** SDK attempts per call; p-retry wraps whole steps on top, so layers must not multiply further. */
@@ -36,6 +38,8 @@ export interface AwsClientOptions {
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
   /** @default 3 */
   readonly maxAttempts?: number;
+  /** Counts every call of every client (see `attachCallStats`). @default no accounting */
+  readonly stats?: CallStats;
 }
 
 /**
@@ -54,7 +58,7 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     ...(options.profile ? { profile: options.profile } : {}),
     ...(options.credentials ? { credentials: { ...options.credentials } } : {}),
   };
-  return {
+  const clients: AwsClients = {
     region: options.region,
     acm: new ACMClient(config),
     autoscaling: new ApplicationAutoScalingClient(config),
@@ -71,4 +75,6 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     sts: new STSClient(config),
     tagging: new ResourceGroupsTaggingAPIClient(config),
   };
+  if (options.stats) attachCallStats(clients, options.stats);
+  return clients;
 }

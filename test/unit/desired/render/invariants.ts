@@ -13,9 +13,6 @@ import {
   TAG_KEYS,
 } from '../../../../src/desired/resource-types.js';
 
-/** Outputs the renderer relies on that RESOURCE_OUTPUTS does not list yet (reported to the lead). */
-export const EXTRA_OUTPUTS: Partial<Record<ResourceKind, readonly string[]>> = {};
-
 /** Kinds whose physical names AWS requires to be unique (per account+region, VPC or cluster). */
 export const UNIQUE_NAME_KINDS: readonly ResourceKind[] = [
   'ec2.SecurityGroup',
@@ -91,7 +88,7 @@ export function invariantViolations(desired: DesiredStack): string[] {
         out.push(`${at}: ref to unknown ${ref.$ref}`);
         continue;
       }
-      const outputs = [...RESOURCE_OUTPUTS[target.kind], ...(EXTRA_OUTPUTS[target.kind] ?? [])];
+      const outputs = RESOURCE_OUTPUTS[target.kind];
       fail(outputs.includes(ref.attr), `${at}: ${target.kind} has no output "${ref.attr}"`);
     }
     fail(
