@@ -1,0 +1,200 @@
+/**
+ * Classifies every AWS error once, so no applier, observer or store reinvents "is this retryable?".
+ *
+ * The classes follow `research/aws-api-facts.md` §2 ("Operator classification"): each class maps to one
+ * reaction (back off, requeue, adopt, treat as gone, report). Matching is on the error's name, falling back
+ * to `Code`/`code`, because SDK v3 spells the same condition three ways: modeled exceptions with a suffix
+ * (`DuplicateTargetGroupNameException`, `DBInstanceAlreadyExistsFault`), EC2's unmodeled raw codes
+ * (`InvalidGroup.Duplicate`, `InvalidVpcID.NotFound`), and a few conditions only its message tells apart
+ * (ECS `InvalidParameterException` "Creation of service was not idempotent").
+ *
+ * @module
+ */
+import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
+import { StackctlError } from '../errors.js';
+import {
+  AWS_ERROR_CLASSES,
+  type AwsErrorClass,
+  classifyByName,
+  classifyCancellation,
+} from './error-names.js';
+
+export { AWS_ERROR_CLASSES, type AwsErrorClass };
+
+/** How deep {@link classifyAwsError} follows `cause` chains before giving up. */
+const MAX_CAUSE_DEPTH = 5;
+
+/** Longest AWS message an {@link AwsCallError} repeats, so a huge validation dump cannot flood a log. */
+export const MAX_AWS_MESSAGE_LENGTH = 300;
+
+/** Classes a whole idempotent step may be retried for (after the SDK's own attempts). */
+export const RETRYABLE_CLASSES: ReadonlySet<AwsErrorClass> = new Set(['throttle', 'busy', 'dependency']);
+
+/** The fields of an SDK v3 exception (or a plain test object) this module reads. */
+interface ErrorLike {
+  readonly name?: unknown;
+  readonly Code?: unknown;
+  readonly code?: unknown;
+  readonly message?: unknown;
+  readonly $fault?: unknown;
+  readonly $metadata?: { readonly httpStatusCode?: unknown };
+  readonly CancellationReasons?: unknown;
+  readonly cause?: unknown;
+}
+
+function asErrorLike(err: unknown): ErrorLike | undefined {
+  return typeof err === 'object' && err !== null ? (err as ErrorLike) : undefined;
+}
+
+/**
+ * The AWS error code of `err`: its `name`, else `Code`, else `code` (a plain `Error` is named `Error`,
+ * which says nothing, so it is skipped).
+ *
+ * @example awsErrorCode(new ServiceNotFoundException({ message: 'x', $metadata: {} })) // 'ServiceNotFoundException'
+ */
+export function awsErrorCode(err: unknown): string | undefined {
+  const e = asErrorLike(err);
+  if (!e) return undefined;
+  for (const candidate of [e.name, e.Code, e.code]) {
+    if (typeof candidate === 'string' && candidate !== '' && candidate !== 'Error') return candidate;
+  }
+  return undefined;
+}
+
+function candidateCodes(e: ErrorLike): string[] {
+  return [e.name, e.Code, e.code].filter(
+    (c): c is string => typeof c === 'string' && c !== '' && c !== 'Error',
+  );
+}
+
+/**
+ * DynamoDB's `ResourceInUseException` means "the table already exists (or is being created)"; ELBv2's
+ * and ACM's mean "something still references it". Only the service tells them apart.
+ */
+function isDynamoDbError(err: unknown): boolean {
+  return err instanceof DynamoDBServiceException;
+}
+
+function classifyOnce(err: unknown): AwsErrorClass | undefined {
+  if (err instanceof AwsCallError) return err.errorClass;
+  const e = asErrorLike(err);
+  if (!e) return undefined;
+  const message = typeof e.message === 'string' ? e.message : '';
+  for (const code of candidateCodes(e)) {
+    if (/^TransactionCanceled(Exception)?$/.test(code)) return classifyCancellation(e.CancellationReasons);
+    const cls = classifyByName(code, message, isDynamoDbError(err));
+    if (cls) return cls;
+  }
+  if (e.$metadata?.httpStatusCode === 429) return 'throttle';
+  if (e.$fault === 'client') return 'permanent';
+  return undefined;
+}
+
+/**
+ * Classifies any thrown value into one {@link AwsErrorClass}.
+ *
+ * An {@link AwsCallError} keeps the class it was built with; anything else is matched by name (see the
+ * module doc), and when nothing matches its `cause` chain is tried, so a store error wrapping an SDK
+ * exception still classifies. An unrecognised modeled client fault is `permanent` (the request itself is
+ * wrong); anything else unrecognised (network failures the SDK already retried, moto 500s, bugs) is
+ * `unknown` and is not retried by {@link isRetryable}.
+ *
+ * @example classifyAwsError({ name: 'InvalidGroup.Duplicate' }) // 'already-exists'
+ */
+export function classifyAwsError(err: unknown): AwsErrorClass {
+  let current: unknown = err;
+  for (let depth = 0; depth < MAX_CAUSE_DEPTH && current !== undefined; depth++) {
+    const cls = classifyOnce(current);
+    if (cls) return cls;
+    current = asErrorLike(current)?.cause;
+  }
+  return 'unknown';
+}
+
+/** True when `err` means the resource does not exist: success for a delete, drift for an update. */
+export function isNotFound(err: unknown): boolean {
+  return classifyAwsError(err) === 'not-found';
+}
+
+/** True when a create collided with an existing resource: describe it, check tags, adopt or conflict. */
+export function isAlreadyExists(err: unknown): boolean {
+  return classifyAwsError(err) === 'already-exists';
+}
+
+/** True when AWS rate-limited the call: back off with jitter. */
+export function isThrottle(err: unknown): boolean {
+  return classifyAwsError(err) === 'throttle';
+}
+
+/**
+ * True when repeating the same idempotent step later can succeed: AWS throttled it, was busy, or is
+ * waiting on a dependency. Permanent and unknown errors are reported instead.
+ */
+export function isRetryable(err: unknown): boolean {
+  return RETRYABLE_CLASSES.has(classifyAwsError(err));
+}
+
+/** What each class means to a user reading an error. */
+const CLASS_DESCRIPTIONS: Readonly<Record<AwsErrorClass, string>> = {
+  throttle: 'AWS throttled the request',
+  busy: 'AWS is busy with a conflicting operation',
+  dependency: 'waiting on a dependent resource',
+  'already-exists': 'the resource already exists',
+  'not-found': 'the resource was not found',
+  permanent: 'AWS rejected the request',
+  unknown: 'unexpected error',
+};
+
+/**
+ * Shortens an AWS message and masks values AWS echoes back in validation errors
+ * (`Value '…' at 'value' failed to satisfy constraint`), so a parameter value can never reach a log.
+ */
+export function sanitizeAwsMessage(message: string): string {
+  const masked = message.replace(/Value '[^']*' at '/g, "Value '***' at '");
+  return masked.length > MAX_AWS_MESSAGE_LENGTH ? `${masked.slice(0, MAX_AWS_MESSAGE_LENGTH)}…` : masked;
+}
+
+/** What {@link AwsCallError} needs to know about the failed call. */
+export interface AwsCallErrorOptions {
+  /** Short service name, e.g. `ecs`, `elbv2`. */
+  readonly service: string;
+  /** API operation, e.g. `CreateService`. */
+  readonly operation: string;
+  /** The SDK error. */
+  readonly cause: unknown;
+  /** Extra words for the user, e.g. the logical id the call was for. */
+  readonly context?: string;
+}
+
+/**
+ * An AWS call failed: wraps the SDK error with the service, operation and its {@link AwsErrorClass}, so
+ * the CLI can print one readable line and callers can branch on `errorClass` without re-classifying.
+ *
+ * @example
+ * throw new AwsCallError({ service: 'ecs', operation: 'CreateService', cause: err, context: 'service/web' });
+ */
+export class AwsCallError extends StackctlError {
+  readonly service: string;
+  readonly operation: string;
+  readonly errorClass: AwsErrorClass;
+  /** The AWS error code (`ThrottlingException`, `InvalidGroup.Duplicate`), when there is one. */
+  readonly awsCode: string | undefined;
+
+  constructor(options: AwsCallErrorOptions) {
+    const errorClass = classifyAwsError(options.cause);
+    const awsCode = awsErrorCode(options.cause);
+    const raw = asErrorLike(options.cause)?.message;
+    const detail = sanitizeAwsMessage(typeof raw === 'string' ? raw : String(options.cause));
+    const prefix = options.context ? `${options.context}: ` : '';
+    super(
+      'AWS_CALL_FAILED',
+      `${prefix}${options.service} ${options.operation} failed (${CLASS_DESCRIPTIONS[errorClass]}${awsCode ? `, ${awsCode}` : ''}): ${detail}`,
+      { cause: options.cause },
+    );
+    this.name = 'AwsCallError';
+    this.service = options.service;
+    this.operation = options.operation;
+    this.errorClass = errorClass;
+    this.awsCode = awsCode;
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * The AWS layer's public API: the client bundle, error classification, step retries and call accounting.
+ *
+ * Other layers import from here only, never from the files behind it.
+ *
+ * @module
+ */
+export {
+  type CallKind,
+  type CallOutcome,
+  CallStats,
+  type CallStatsRow,
+  type CallStatsTotals,
+  classifyOperation,
+  formatStatsTable,
+  type ServiceCallTotals,
+  sumRows,
+} from './call-stats.js';
+export {
+  attachCallStats,
+  attachCallStatsToClient,
+  CALL_STATS_ATTEMPT_MIDDLEWARE,
+  CALL_STATS_MIDDLEWARE,
+  type ClientWithStack,
+} from './call-stats-middleware.js';
+export { type AwsClientOptions, createAwsClients, SDK_MAX_ATTEMPTS } from './clients.js';
+export {
+  AWS_ERROR_CLASSES,
+  AwsCallError,
+  type AwsCallErrorOptions,
+  type AwsErrorClass,
+  awsErrorCode,
+  classifyAwsError,
+  isAlreadyExists,
+  isNotFound,
+  isRetryable,
+  isThrottle,
+  MAX_AWS_MESSAGE_LENGTH,
+  RETRYABLE_CLASSES,
+  sanitizeAwsMessage,
+} from './errors.js';
+export {
+  abortableSleep,
+  DEFAULT_STEP_FACTOR,
+  DEFAULT_STEP_MAX_RETRY_TIME_MS,
+  DEFAULT_STEP_MAX_TIMEOUT_MS,
+  DEFAULT_STEP_MIN_TIMEOUT_MS,
+  DEFAULT_STEP_RETRIES,
+  NOT_READY_CODE,
+  type RetryAttemptInfo,
+  type RetryReason,
+  type RetryStepOptions,
+  retryReason,
+  retryStep,
+} from './retry.js';
+export type { AwsClients } from './types.js';
