@@ -1,0 +1,160 @@
+/**
+ * Applies `ssm.Parameter` for generated secrets: created once with a random value, tagged, never
+ * rewritten, deleted on request. The value exists only inside the PutParameter call: it is never
+ * returned, logged or stored anywhere else.
+ *
+ * @module
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  AddTagsToResourceCommand,
+  DeleteParameterCommand,
+  GetParametersCommand,
+  PutParameterCommand,
+  RemoveTagsFromResourceCommand,
+  type SSMClient,
+} from '@aws-sdk/client-ssm';
+import {
+  AwsCallError,
+  awsErrorCode,
+  isAlreadyExists,
+  isNotFound,
+  sanitizeAwsMessage,
+} from '../aws/errors.js';
+import { recordToTagList } from '../desired/tags.js';
+import type { FieldDelta } from '../diff/types.js';
+import { StackctlError } from '../errors.js';
+import { parameterTags } from '../observed/ssm-parameter.js';
+import type { ObservedResource } from '../observed/types.js';
+import {
+  assertObservedOwned,
+  assertOwned,
+  ignoreNotFound,
+  isEmptyTagChange,
+  specString,
+  tagChanges,
+} from './delta-helpers.js';
+import type { Applier, ApplyContext, ApplyResult, ResolvedResource } from './types.js';
+
+/** Length of a generated secret. */
+export const SECRET_LENGTH = 32;
+
+/** Characters a generated secret is drawn from: safe in URLs, connection strings and shells. */
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** Bytes at or above this are rejected so every character is equally likely (248 = 4 × 62). */
+const UNBIASED_LIMIT = 256 - (256 % ALPHABET.length);
+
+/** The type stackctl gives every generated parameter. */
+const SECURE_STRING = 'SecureString';
+
+/** A uniformly random alphanumeric string from the OS CSPRNG. */
+export function randomSecret(length = SECRET_LENGTH): string {
+  let out = '';
+  while (out.length < length) {
+    for (const byte of randomBytes(length * 2)) {
+      if (byte < UNBIASED_LIMIT && out.length < length) out += ALPHABET[byte % ALPHABET.length];
+    }
+  }
+  return out;
+}
+
+/** The parameter's ARN, or undefined when it does not exist. The response's value field is not read. */
+async function parameterArn(ssm: SSMClient, name: string): Promise<string | undefined> {
+  const out = await ssm.send(new GetParametersCommand({ Names: [name] }));
+  const found = out.Parameters?.find((p) => p.Name === name);
+  return found ? (found.ARN ?? '') : undefined;
+}
+
+/**
+ * A PutParameter failure without the SDK error itself: a validation message may echo the request, and
+ * the request held the secret. Only the code and a masked message are kept.
+ */
+function redacted(err: unknown, logicalId: string): AwsCallError {
+  const raw = err instanceof Error ? err.message : String(err);
+  const safe = Object.assign(new Error(sanitizeAwsMessage(raw)), { name: awsErrorCode(err) ?? 'Error' });
+  return new AwsCallError({ service: 'ssm', operation: 'PutParameter', cause: safe, context: logicalId });
+}
+
+function result(name: string, arn: string): ApplyResult {
+  return { physicalId: name, outputs: { arn, name } };
+}
+
+/**
+ * Generated-secret applier. Create adopts a parameter of that name tagged for this stack (its value is
+ * kept), refuses any other ({@link OwnershipConflictError}), and otherwise writes a new random value
+ * with the tags in the same call (never with Overwrite, which AWS forbids together with Tags).
+ */
+export const ssmParameterApplier: Applier = {
+  kind: 'ssm.Parameter',
+  async create(desired: ResolvedResource, ctx: ApplyContext): Promise<ApplyResult> {
+    const { ssm } = ctx.clients;
+    const name = specString(desired.spec, 'name', desired.logicalId);
+    let arn = await parameterArn(ssm, name);
+    if (arn === undefined) {
+      try {
+        await ssm.send(
+          new PutParameterCommand({
+            Name: name,
+            Type: SECURE_STRING,
+            Value: randomSecret(),
+            Tags: recordToTagList(desired.tags),
+          }),
+        );
+      } catch (err) {
+        if (!isAlreadyExists(err)) throw redacted(err, desired.logicalId);
+      }
+      arn = (await parameterArn(ssm, name)) ?? '';
+    }
+    assertOwned(desired.logicalId, name, await parameterTags(ssm, name), ctx);
+    return result(name, arn);
+  },
+
+  async update(
+    desired: ResolvedResource,
+    observed: ObservedResource,
+    deltas: readonly FieldDelta[],
+    ctx: ApplyContext,
+  ): Promise<ApplyResult> {
+    assertObservedOwned(observed, ctx);
+    const { ssm } = ctx.clients;
+    const untaggable = deltas.filter((d) => d.path !== 'tags' && !d.path.startsWith('tags.'));
+    if (untaggable.length > 0) {
+      throw new StackctlError(
+        'UPDATE_UNSUPPORTED',
+        `${observed.logicalId}: ${untaggable.map((d) => d.path).join(', ')} of a generated parameter cannot change in place (its value is never rewritten); delete the parameter to have it generated again`,
+      );
+    }
+    const changes = tagChanges(deltas, desired.tags);
+    const ResourceId = observed.physicalId;
+    if (!isEmptyTagChange(changes)) {
+      if (Object.keys(changes.set).length > 0) {
+        await ssm.send(
+          new AddTagsToResourceCommand({
+            ResourceType: 'Parameter',
+            ResourceId,
+            Tags: recordToTagList(changes.set),
+          }),
+        );
+      }
+      if (changes.remove.length > 0) {
+        await ssm.send(
+          new RemoveTagsFromResourceCommand({
+            ResourceType: 'Parameter',
+            ResourceId,
+            TagKeys: [...changes.remove],
+          }),
+        );
+      }
+    }
+    return { physicalId: ResourceId, outputs: observed.outputs };
+  },
+
+  async delete(observed: ObservedResource, ctx: ApplyContext): Promise<void> {
+    assertObservedOwned(observed, ctx);
+    await ignoreNotFound(
+      () => ctx.clients.ssm.send(new DeleteParameterCommand({ Name: observed.physicalId })),
+      isNotFound,
+    );
+  },
+};
