@@ -1,0 +1,56 @@
+/**
+ * The interpolation values of a project, highest first: the shell environment, the stack file's `env:`,
+ * then the project `.env` next to the compose file (which may itself use the two above).
+ *
+ * @module
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Diagnostics } from './diagnostics.js';
+import { parseEnvFile } from './env-file.js';
+import { COMPOSE_PROBLEM, COMPOSE_WARNING } from './errors.js';
+import type { VariableLookup } from './interpolate.js';
+
+/** Name of the project env file compose reads for interpolation. */
+export const PROJECT_ENV_FILE = '.env';
+
+/** The sources of interpolation values. */
+export interface ProjectEnvSources {
+  /** Shell environment (highest). */
+  readonly shell: Readonly<Record<string, string | undefined>>;
+  /** The stack file's `env:` (middle). */
+  readonly stackEnv: Readonly<Record<string, string>>;
+  /** Directory holding the project `.env` (lowest). */
+  readonly projectDir: string;
+}
+
+/** Builds the lookup; problems in `.env` are recorded with their line. */
+export function projectLookup(sources: ProjectEnvSources, diag: Diagnostics): VariableLookup {
+  const { shell, stackEnv } = sources;
+  const own = (name: string): string | undefined =>
+    Object.hasOwn(shell, name) ? shell[name] : Object.hasOwn(stackEnv, name) ? stackEnv[name] : undefined;
+  const dotenv = new Map<string, string>();
+  const file = join(sources.projectDir, PROJECT_ENV_FILE);
+  let text: string | undefined;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    text = undefined; // No .env is the normal case.
+  }
+  if (text !== undefined) {
+    const parsed = parseEnvFile(text, own);
+    for (const p of parsed.problems) {
+      const loc = { file, line: p.line, column: 1 };
+      if (p.kind === 'error') diag.error(COMPOSE_PROBLEM.envFile, p.message, loc);
+      else
+        diag.warnOnce(
+          `unset:${p.variable}`,
+          COMPOSE_WARNING.unsetVariable,
+          `${p.message}; it is replaced by an empty string`,
+          loc,
+        );
+    }
+    for (const e of parsed.entries) if (e.value !== null) dotenv.set(e.key, e.value);
+  }
+  return (name) => own(name) ?? dotenv.get(name);
+}

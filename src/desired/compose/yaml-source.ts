@@ -1,0 +1,182 @@
+/**
+ * Reads a YAML file into the located tree ({@link RawNode}), with aliases expanded and `<<` merge keys
+ * applied, reporting syntax errors as `file:line:col`.
+ *
+ * We walk the `yaml` package's AST ourselves rather than calling `toJS()` because `toJS()` drops
+ * positions, and every later error must point at a line.
+ *
+ * @module
+ */
+import { readFileSync } from 'node:fs';
+import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import type { Diagnostics } from './diagnostics.js';
+import { COMPOSE_PROBLEM, COMPOSE_WARNING } from './errors.js';
+import type { NodeLocation, RawEntry, RawMap, RawNode } from './raw-node.js';
+
+/** Where a file was asked for, so "file not found" can point at the line that named it. */
+export interface FileReference {
+  readonly location: NodeLocation;
+  readonly field: string;
+}
+
+/**
+ * Reads and parses `file`; `undefined` (with the problem recorded) when it is missing or not valid YAML.
+ */
+export function readYamlFile(
+  file: string,
+  diag: Diagnostics,
+  referencedFrom?: FileReference,
+): RawNode | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (cause) {
+    const reason = (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'cannot be read';
+    diag.error(
+      COMPOSE_PROBLEM.fileNotFound,
+      `compose file ${file} ${reason}`,
+      referencedFrom?.location ?? { file },
+      referencedFrom?.field,
+    );
+    return undefined;
+  }
+  return parseYaml(text, file, diag);
+}
+
+/** Parses YAML text that came from `file` (used in messages and locations). */
+export function parseYaml(text: string, file: string, diag: Diagnostics): RawNode | undefined {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, keepSourceTokens: true, merge: true, uniqueKeys: true });
+  for (const e of doc.errors) {
+    diag.error(COMPOSE_PROBLEM.yamlSyntax, firstLine(e.message), linePos(file, e.linePos?.[0]));
+  }
+  for (const w of doc.warnings) {
+    diag.warn(COMPOSE_WARNING.ignoredField, firstLine(w.message), linePos(file, w.linePos?.[0]));
+  }
+  if (doc.errors.length > 0) return undefined;
+  const converter = new Converter(file, doc, lineCounter, diag);
+  const root = doc.contents;
+  if (root === null) return { kind: 'map', entries: [], loc: { file, line: 1, column: 1 } };
+  return converter.convert(root);
+}
+
+/** The `yaml` messages end in ` at line N, column M:` and a code frame; we print the location ourselves. */
+function firstLine(message: string): string {
+  return message.replace(/ at line \d+, column \d+:[\s\S]*$/, '').trim();
+}
+
+function linePos(file: string, pos: { line: number; col: number } | undefined): NodeLocation {
+  return { file, line: pos?.line ?? 1, column: pos?.col ?? 1 };
+}
+
+/** Converts `yaml` nodes to {@link RawNode}s, memoized per node so aliases cost nothing extra. */
+class Converter {
+  readonly #memo = new Map<Node, RawNode>();
+  readonly #inProgress = new Set<Node>();
+
+  constructor(
+    private readonly file: string,
+    private readonly doc: Document.Parsed,
+    private readonly lines: LineCounter,
+    private readonly diag: Diagnostics,
+  ) {}
+
+  convert(node: unknown, fallback?: NodeLocation): RawNode {
+    const loc = this.locOf(node) ?? fallback ?? { file: this.file, line: 1, column: 1 };
+    if (isAlias(node)) {
+      const target = node.resolve(this.doc);
+      if (target === undefined) {
+        this.diag.error(COMPOSE_PROBLEM.yamlSyntax, `unknown alias *${node.source}`, loc);
+        return { kind: 'scalar', value: null, loc };
+      }
+      return this.convert(target, loc);
+    }
+    if (!isScalar(node) && !isMap(node) && !isSeq(node)) return { kind: 'scalar', value: null, loc };
+    const known = this.#memo.get(node);
+    if (known) return known;
+    if (this.#inProgress.has(node)) {
+      this.diag.error(COMPOSE_PROBLEM.yamlSyntax, 'an alias refers to a node that contains it', loc);
+      return { kind: 'scalar', value: null, loc };
+    }
+    this.#inProgress.add(node);
+    const result = this.convertNode(node, loc);
+    this.#inProgress.delete(node);
+    this.#memo.set(node, result);
+    return result;
+  }
+
+  private convertNode(node: Node, loc: NodeLocation): RawNode {
+    if (isSeq(node)) return { kind: 'seq', items: node.items.map((i) => this.convert(i, loc)), loc };
+    if (isMap(node)) return this.convertMap(node.items, loc);
+    const scalar = node as { value: unknown; source?: string; type?: string };
+    const value = scalar.value;
+    if (
+      value === null ||
+      typeof value === 'string' ||
+      typeof value === 'boolean' ||
+      typeof value === 'number'
+    ) {
+      const text = typeof value !== 'string' && scalar.type === 'PLAIN' ? scalar.source : undefined;
+      return { kind: 'scalar', value, loc, ...(text === undefined ? {} : { text }) };
+    }
+    if (typeof value === 'bigint') return { kind: 'scalar', value: Number(value), loc, text: String(value) };
+    return { kind: 'scalar', value: String(value), loc };
+  }
+
+  private convertMap(pairs: readonly { key: unknown; value: unknown }[], loc: NodeLocation): RawMap {
+    const explicit = new Set<string>();
+    for (const p of pairs) {
+      if (!isMergeKey(p.key)) explicit.add(this.keyText(p.key, loc));
+    }
+    const entries: RawEntry[] = [];
+    const present = new Set<string>();
+    for (const p of pairs) {
+      if (isMergeKey(p.key)) {
+        for (const e of this.mergeSources(p.value, loc)) {
+          if (explicit.has(e.key) || present.has(e.key)) continue;
+          present.add(e.key);
+          entries.push(e);
+        }
+        continue;
+      }
+      const keyLoc = this.locOf(p.key) ?? loc;
+      const key = this.keyText(p.key, keyLoc);
+      present.add(key);
+      entries.push({ key, keyLoc, value: this.convert(p.value, keyLoc) });
+    }
+    return { kind: 'map', entries, loc };
+  }
+
+  /** Entries a `<<` brings in: one map, or a list of maps where earlier ones win. */
+  private mergeSources(value: unknown, loc: NodeLocation): readonly RawEntry[] {
+    const source = this.convert(value, loc);
+    const maps = source.kind === 'seq' ? source.items : [source];
+    const out: RawEntry[] = [];
+    for (const m of maps) {
+      if (m.kind !== 'map') {
+        this.diag.error(COMPOSE_PROBLEM.yamlSyntax, 'a << merge key must refer to a mapping', m.loc);
+        continue;
+      }
+      out.push(...m.entries);
+    }
+    return out;
+  }
+
+  private keyText(key: unknown, loc: NodeLocation): string {
+    const resolved = isAlias(key) ? key.resolve(this.doc) : key;
+    if (isScalar(resolved)) return String(resolved.value ?? '');
+    this.diag.error(COMPOSE_PROBLEM.yamlSyntax, 'mapping keys must be plain values', loc);
+    return '';
+  }
+
+  private locOf(node: unknown): NodeLocation | undefined {
+    const range = (node as { range?: readonly number[] } | null)?.range;
+    if (!range || range[0] === undefined) return undefined;
+    const pos = this.lines.linePos(range[0]);
+    return { file: this.file, line: pos.line, column: pos.col };
+  }
+}
+
+function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && typeof key.value === 'symbol';
+}
