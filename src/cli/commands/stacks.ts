@@ -1,0 +1,30 @@
+/**
+ * `stackctl stacks ls`: the stacks this checkout defines.
+ *
+ * @module
+ */
+import { findComposeFile, stackDirOf } from '../../desired/load-project.js';
+import { listStackFiles, loadStackFile } from '../../desired/stack/index.js';
+import { EXIT, formatData } from '../output.js';
+import type { Command } from './types.js';
+
+/** `stacks ls`. */
+export const stacksLsCommand: Command = {
+  words: ['stacks', 'ls'],
+  usage: 'stackctl stacks ls [--output text|json]',
+  summary: 'Lists the stack files in .stackctl/ with their region and mode.',
+  async run({ flags }, io) {
+    const composeFile = findComposeFile({
+      ...(flags.cwd ? { cwd: flags.cwd } : {}),
+      ...(flags.file ? { file: flags.file } : {}),
+    });
+    const rows = listStackFiles(stackDirOf(composeFile)).map(({ stack, file }) => {
+      const s = loadStackFile(file);
+      return { stack, region: s.region, mode: s.mode, domain: s.domain ?? null, file };
+    });
+    if (flags.output === 'json') io.out(formatData(rows, 'json'));
+    else if (rows.length === 0) io.out('no stacks yet: create one with `stackctl init --stack dev`\n');
+    else for (const r of rows) io.out(`${r.stack.padEnd(16)} ${r.region.padEnd(14)} ${r.mode.padEnd(18)} ${r.domain ?? '-'}\n`);
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,60 @@
+/**
+ * Everything the CLI prints goes through here: stdout for results, stderr for progress and warnings, so
+ * `--output json` stays machine-readable whatever else happens.
+ *
+ * @module
+ */
+import { stringify as toYaml } from 'yaml';
+import { formatProblem, StackctlError, type Warning } from '../errors.js';
+
+/** Exit codes shared by every command. */
+export const EXIT = {
+  /** Valid / in sync / done. */
+  ok: 0,
+  /** Error: invalid input, failed call, refused action. */
+  error: 1,
+  /** Changes pending or drift found. */
+  changes: 2,
+} as const;
+
+/** An exit code. */
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** Where a command writes; injected so tests capture output without spawning a process. */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  /** Reads all of stdin (for `config set --from-stdin`). */
+  readStdin(): Promise<string>;
+  /** Asks a yes/no question on the terminal; false when there is no terminal. */
+  confirm(question: string): Promise<boolean>;
+}
+
+/** Writes a value as JSON (stable, 2-space) or YAML. */
+export function formatData(value: unknown, format: 'json' | 'yaml'): string {
+  return format === 'json' ? `${JSON.stringify(value, null, 2)}\n` : toYaml(value, { sortMapEntries: false });
+}
+
+/** Prints warnings to stderr, one per line, with their file location. */
+export function printWarnings(io: Io, warnings: readonly Warning[]): void {
+  for (const w of warnings) io.err(`warning: ${formatProblem(w.message, w.location, w.field)}\n`);
+}
+
+/** A user-facing one-or-more-line description of any error, never a stack trace. */
+export function describeError(err: unknown): string {
+  if (err instanceof StackctlError) {
+    const problems = (err as { problems?: readonly StackctlError[] }).problems;
+    if (problems && problems.length > 0) {
+      return `${err.message.split('\n')[0]}\n${problems.map((p) => `  ${p.describe()}`).join('\n')}`;
+    }
+    return err.describe();
+  }
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  return String(err);
+}
+
+/** ANSI styling that turns itself off when colour is off. */
+export function paint(enabled: boolean) {
+  const wrap = (code: number) => (s: string) => (enabled ? `\u001b[${code}m${s}\u001b[0m` : s);
+  return { red: wrap(31), green: wrap(32), yellow: wrap(33), bold: wrap(1), dim: wrap(2) };
+}

@@ -1,0 +1,139 @@
+/**
+ * Observes a whole stack: every kind's observer, level by level, so that later observers can use the ids
+ * earlier ones found (a listener observer needs the load balancer's ARN).
+ *
+ * Kinds in one level do not reference each other and are read in parallel; the levels follow the create
+ * order of ARCHITECTURE.md.
+ *
+ * @module
+ */
+import type { AwsClients } from '../aws/types.js';
+import type { DesiredResource, ResourceKind } from '../desired/resource-types.js';
+import { isOwnedBy } from '../desired/tags.js';
+import { resolveRefsPartial } from '../diff/index.js';
+import type { ObservedResource, Observer, ObserveTarget } from './types.js';
+
+/** Kinds grouped so each level only references kinds of earlier levels. */
+export const OBSERVE_LEVELS: readonly (readonly ResourceKind[])[] = [
+  ['ec2.Vpc'],
+  ['ec2.InternetGateway', 'ec2.Subnet'],
+  ['ec2.NatGateway', 'ec2.SecurityGroup'],
+  [
+    'ec2.RouteTable',
+    'logs.LogGroup',
+    'iam.Role',
+    'ssm.Parameter',
+    'ecs.Cluster',
+    'rds.DBSubnetGroup',
+    'elasticache.SubnetGroup',
+    'acm.Certificate',
+  ],
+  ['rds.DBInstance', 'elasticache.ReplicationGroup', 'elbv2.LoadBalancer', 'elbv2.TargetGroup'],
+  ['ecs.TaskDefinition', 'elbv2.Listener'],
+  ['elbv2.ListenerRule', 'ecs.OneOffTask'],
+  ['ecs.Service'],
+  ['autoscaling.ScalableTarget', 'route53.Record'],
+  ['autoscaling.ScalingPolicy'],
+];
+
+/** A resource the journal remembers, so removed resources are still looked up (and deleted). */
+export interface RememberedResource {
+  readonly logicalId: string;
+  readonly kind: ResourceKind;
+  readonly name: string;
+  readonly physicalId?: string;
+}
+
+/** Inputs of {@link observeStack}. */
+export interface ObserveStackInput {
+  readonly project: string;
+  readonly stack: string;
+  readonly desired: readonly DesiredResource[];
+  readonly clients: AwsClients;
+  readonly observers: ReadonlyMap<ResourceKind, Observer>;
+  /** From the state journal. @default none */
+  readonly remembered?: readonly RememberedResource[];
+  /** Called when a kind has been read, for progress output. */
+  readonly onKind?: (kind: ResourceKind, found: number) => void;
+}
+
+/** What a stack looks like live. */
+export interface ObservedStack {
+  readonly observed: readonly ObservedResource[];
+  /** Outputs by logical id, of resources owned by this stack (never of foreign ones). */
+  readonly outputs: Map<string, Readonly<Record<string, string | number>>>;
+  /** Kinds that have no observer: the planner skips them. */
+  readonly unsupportedKinds: ReadonlySet<ResourceKind>;
+}
+
+/** Reads every kind of the stack. Makes read calls only. */
+export async function observeStack(input: ObserveStackInput): Promise<ObservedStack> {
+  const outputs = new Map<string, Readonly<Record<string, string | number>>>();
+  const observed: ObservedResource[] = [];
+  const unsupported = new Set<ResourceKind>();
+  const desiredByKind = groupByKind(input.desired);
+  const desiredNames = new Map(input.desired.map((d) => [d.logicalId, d.name]));
+  for (const level of OBSERVE_LEVELS) {
+    const found = await Promise.all(
+      level.map(async (kind) => {
+        const observer = input.observers.get(kind);
+        if (!observer) {
+          if (desiredByKind.has(kind)) unsupported.add(kind);
+          return [];
+        }
+        const targets = targetsOf(kind, desiredByKind.get(kind) ?? [], input.remembered ?? [], outputs);
+        const result = await observer.observe(targets, {
+          clients: input.clients,
+          project: input.project,
+          stack: input.stack,
+          outputs,
+        });
+        input.onKind?.(kind, result.length);
+        return result;
+      }),
+    );
+    for (const list of found) {
+      for (const o of list) {
+        observed.push(o);
+        if (!isOwnedBy(o.tags, input.project, input.stack)) continue;
+        // Mid-replacement two owned resources share a logical id: the one with the desired name wins.
+        const wanted = desiredNames.get(o.logicalId);
+        if (!outputs.has(o.logicalId) || wanted === o.name) outputs.set(o.logicalId, o.outputs);
+      }
+    }
+  }
+  return { observed, outputs, unsupportedKinds: unsupported };
+}
+
+function groupByKind(resources: readonly DesiredResource[]): Map<ResourceKind, DesiredResource[]> {
+  const map = new Map<ResourceKind, DesiredResource[]>();
+  for (const r of resources) map.set(r.kind, [...(map.get(r.kind) ?? []), r]);
+  return map;
+}
+
+function targetsOf(
+  kind: ResourceKind,
+  desired: readonly DesiredResource[],
+  remembered: readonly RememberedResource[],
+  outputs: ReadonlyMap<string, Readonly<Record<string, string | number>>>,
+): ObserveTarget[] {
+  const byId = new Map<string, ObserveTarget>();
+  for (const r of remembered) {
+    if (r.kind !== kind) continue;
+    byId.set(r.logicalId, {
+      logicalId: r.logicalId,
+      name: r.name,
+      ...(r.physicalId ? { physicalId: r.physicalId } : {}),
+    });
+  }
+  for (const d of desired) {
+    const prior = byId.get(d.logicalId);
+    byId.set(d.logicalId, {
+      logicalId: d.logicalId,
+      name: d.name,
+      ...(prior?.physicalId && prior.name === d.name ? { physicalId: prior.physicalId } : {}),
+      spec: resolveRefsPartial(d.spec, outputs).spec,
+    });
+  }
+  return [...byId.values()];
+}
