@@ -3,14 +3,29 @@
  *
  * @module
  */
+import { configLsCommand, configRmCommand, configSetCommand } from './config.js';
+import { destroyCommand } from './destroy.js';
 import { initCommand } from './init.js';
+import { planCommand } from './plan.js';
+import { reconcileCommand } from './reconcile.js';
 import { renderCommand } from './render.js';
 import { stacksLsCommand } from './stacks.js';
 import type { Command } from './types.js';
 import { validateCommand } from './validate.js';
 
 /** Every command, in help order. */
-export const COMMANDS: readonly Command[] = [validateCommand, renderCommand, initCommand, stacksLsCommand];
+export const COMMANDS: readonly Command[] = [
+  validateCommand,
+  renderCommand,
+  planCommand,
+  reconcileCommand,
+  destroyCommand,
+  configSetCommand,
+  configLsCommand,
+  configRmCommand,
+  initCommand,
+  stacksLsCommand,
+];
 
 /** `stackctl --help`. */
 export const HELP = `stackctl: one compose.yaml, many isolated AWS stacks, each kept exactly as declared.

@@ -130,7 +130,8 @@ function renderOneOff(ctx: RenderContext, svc: ServiceModel): DesiredResource {
       cluster: ref('cluster', 'arn'),
       taskDefinition: ref(taskDefinitionId(svc.name), 'arn'),
       networkConfiguration: where.spec,
-      capacityProviderStrategy: capacityProviderStrategy(ctx),
+      // Always on-demand: a migration interrupted by a Spot reclaim half-way is worse than its cost.
+      capacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1 }],
     },
     dependsOn: ['cluster', taskDefinitionId(svc.name), ...where.dependsOn, ...dependencyIds(model, svc)],
   });

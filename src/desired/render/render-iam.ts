@@ -13,11 +13,10 @@ import { resource } from './context.js';
 import type { StackModel } from './model.js';
 import { NAME_LIMITS, physicalName } from './naming.js';
 
-/** AWS's managed policy for pulling images and writing logs. */
-export const TASK_EXECUTION_POLICY_ARN =
-  'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy';
 /** Name of the inline policy granting the stack's SSM parameters. */
 export const SSM_POLICY_NAME = 'stackctl-parameters';
+/** Name of the inline policy for pulling images and writing the stack's logs. */
+export const EXECUTION_POLICY_NAME = 'stackctl-execution';
 
 const POLICY_VERSION = '2012-10-17';
 
@@ -45,6 +44,34 @@ export function parametersPolicy(model: StackModel): string {
   });
 }
 
+/**
+ * What AWS's managed AmazonECSTaskExecutionRolePolicy grants, written inline and scoped to this stack's
+ * log groups: least privilege, and no dependency on a managed policy existing in the account (moto and
+ * some partitions do not have it).
+ */
+export function executionPolicy(model: StackModel): string {
+  return stableJson({
+    Version: POLICY_VERSION,
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: [
+          'ecr:BatchCheckLayerAvailability',
+          'ecr:BatchGetImage',
+          'ecr:GetAuthorizationToken',
+          'ecr:GetDownloadUrlForLayer',
+        ],
+        Resource: '*',
+      },
+      {
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: `arn:aws:logs:${model.region}:*:log-group:/stackctl/${model.project}/${model.stack}/*`,
+      },
+    ],
+  });
+}
+
 /** `role/execution` and `role/task`. */
 export function renderRoles(model: StackModel): DesiredResource[] {
   const role = (logicalId: string, short: string, managed: string[], inline: Record<string, string>) => {
@@ -66,7 +93,8 @@ export function renderRoles(model: StackModel): DesiredResource[] {
     });
   };
   return [
-    role('role/execution', 'exec', [TASK_EXECUTION_POLICY_ARN], {
+    role('role/execution', 'exec', [], {
+      [EXECUTION_POLICY_NAME]: executionPolicy(model),
       [SSM_POLICY_NAME]: parametersPolicy(model),
     }),
     role('role/task', 'task', [], {}),

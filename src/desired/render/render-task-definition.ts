@@ -93,6 +93,9 @@ function containerDefinition(ctx: RenderContext, svc: ServiceModel): SpecValue {
     name: containerName(svc.name),
     image: svc.resolved.image?.value ?? '',
     essential: true,
+    // The task's whole memory as the container's hard limit: the same as leaving it unset on Fargate
+    // (one container per task), and what ECS schedulers that sum container limits expect (moto's RunTask).
+    memory: svc.resolved.memoryMiB.value,
     command: c.command === undefined ? undefined : [...c.command],
     entryPoint: c.entrypoint === undefined ? undefined : [...c.entrypoint],
     environment: environmentOf(model, svc, secrets),

@@ -56,6 +56,7 @@ describe('task definitions', () => {
       name: 'api',
       image: 'ghcr.io/acme/api:1.2',
       essential: true,
+      memory: 1024,
       command: ['serve', '--port', '8080'],
       entryPoint: ['/bin/tini', '--'],
       environment: [
@@ -127,6 +128,7 @@ describe('task definitions', () => {
       'essential',
       'image',
       'logConfiguration',
+      'memory',
       'name',
       'portMappings',
       'secrets',
@@ -144,9 +146,7 @@ describe('ECS services', () => {
       capacityProviders: ['FARGATE', 'FARGATE_SPOT'],
     });
     const exec = get(desired, 'role/execution').spec;
-    expect(exec.managedPolicyArns).toEqual([
-      'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy',
-    ]);
+    expect(exec.managedPolicyArns).toEqual([]);
     expect(JSON.parse(exec.assumeRolePolicyDocument as string)).toEqual({
       Statement: [
         { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' } },
@@ -154,13 +154,18 @@ describe('ECS services', () => {
       Version: '2012-10-17',
     });
     const inline = exec.inlinePolicies as Record<string, string>;
-    expect(Object.values(inline).map((p) => JSON.parse(p).Statement[0])).toEqual([
+    expect(JSON.parse(inline['stackctl-parameters'] as string).Statement).toEqual([
       {
         Action: ['ssm:GetParameters'],
         Effect: 'Allow',
         Resource: 'arn:aws:ssm:eu-west-1:*:parameter/stackctl/shop/dev/*',
       },
     ]);
+    expect(JSON.parse(inline['stackctl-execution'] as string).Statement[1]).toEqual({
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Effect: 'Allow',
+      Resource: 'arn:aws:logs:eu-west-1:*:log-group:/stackctl/shop/dev/*',
+    });
     expect(get(desired, 'role/task').spec).toMatchObject({ managedPolicyArns: [], inlinePolicies: {} });
     expect(get(desired, 'role/execution').name).toMatch(/^shop-dev-exec-[0-9a-f]{6}$/);
   });
@@ -185,7 +190,8 @@ describe('ECS services', () => {
     expect(get(desired, 'task/migrate').spec).toEqual({
       cluster: { $ref: 'cluster', attr: 'arn' },
       taskDefinition: { $ref: 'taskdef/migrate', attr: 'arn' },
-      capacityProviderStrategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }],
+      // on-demand even in affordable mode: a Spot reclaim must not cut a migration short
+      capacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1 }],
       networkConfiguration: {
         assignPublicIp: 'ENABLED',
         securityGroups: [{ $ref: 'sg/svc/migrate', attr: 'id' }],

@@ -1,0 +1,83 @@
+/**
+ * Builds what AWS-calling commands share: the client bundle (region, profile, endpoint), the call
+ * accounting behind `--stats`, and progress printing.
+ *
+ * @module
+ */
+import { CallStats, createAwsClients, formatStatsTable } from '../../aws/index.js';
+import type { AwsClients } from '../../aws/types.js';
+import type { ProgressEvent } from '../../reconcilers/engine-types.js';
+import { DEFAULT_TABLE_NAME } from '../../state/index.js';
+import type { Flags } from '../args.js';
+import { formatData, type Io, paint } from '../output.js';
+
+/** Clients plus the stats that count their calls. */
+export interface AwsSession {
+  readonly clients: AwsClients;
+  readonly stats: CallStats;
+}
+
+/** Creates clients for `region`, honouring `--endpoint-url` / `AWS_ENDPOINT_URL` and `--aws-profile`. */
+export function openAwsSession(flags: Flags, region: string): AwsSession {
+  const stats = new CallStats();
+  const endpoint = flags.endpointUrl ?? process.env.AWS_ENDPOINT_URL;
+  const clients = createAwsClients({
+    region,
+    stats,
+    ...(endpoint ? { endpoint } : {}),
+    ...(flags.awsProfile ? { profile: flags.awsProfile } : {}),
+  });
+  return { clients, stats };
+}
+
+/** The state table name: `--table`, `STACKCTL_TABLE`, or the default. */
+export function stateTableName(flags: Flags): string {
+  return flags.table ?? process.env.STACKCTL_TABLE ?? DEFAULT_TABLE_NAME;
+}
+
+/** Prints `--stats` (to stderr in text mode so stdout stays the command's result). */
+export function printStats(io: Io, flags: Flags, stats: CallStats): void {
+  if (!flags.stats) return;
+  if (flags.output === 'json') return;
+  io.err(`\nAWS calls:\n${formatStatsTable(stats.snapshot())}\n`);
+}
+
+/** The stats as JSON-ready data, for `--output json --stats`. */
+export function statsJson(stats: CallStats): unknown {
+  return { totals: stats.totals(), calls: stats.snapshot() };
+}
+
+/** A progress printer for engine events: one line per finished resource, on stderr. */
+export function progressPrinter(io: Io, flags: Flags): (event: ProgressEvent) => void {
+  const c = paint(flags.color);
+  const started = new Map<string, number>();
+  return (e) => {
+    const key = `${e.logicalId}`;
+    const label = `${e.action.padEnd(7)} ${e.kind} ${e.logicalId}`;
+    switch (e.type) {
+      case 'start':
+        started.set(key, Date.now());
+        io.err(`  ${c.dim('…')} ${label}\n`);
+        return;
+      case 'done': {
+        const ms = Date.now() - (started.get(key) ?? Date.now());
+        io.err(`  ${c.green('✓')} ${label} ${c.dim(`(${(ms / 1000).toFixed(1)}s)`)}\n`);
+        return;
+      }
+      case 'retry':
+        io.err(`  ${c.yellow('↻')} ${label}: ${e.message ?? 'retrying'}\n`);
+        return;
+      case 'failed':
+        io.err(`  ${c.red('✗')} ${label}: ${e.message ?? 'failed'}\n`);
+        return;
+      case 'blocked':
+        io.err(`  ${c.yellow('-')} ${label}: ${e.message ?? 'blocked'}\n`);
+        return;
+    }
+  };
+}
+
+/** Writes a JSON document to stdout. */
+export function printJson(io: Io, value: unknown): void {
+  io.out(formatData(value, 'json'));
+}

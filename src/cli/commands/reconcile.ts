@@ -1,0 +1,92 @@
+/**
+ * `stackctl reconcile --once`: one pass that makes AWS match the stack, then exits.
+ *
+ * @module
+ */
+import { formatPlanText, planToJsonValue } from '../../diff/index.js';
+import type { ApplyReport } from '../../reconcilers/engine-types.js';
+import { reconcilePass } from '../../reconcilers/reconcile-stack.js';
+import { waitUntilHealthy } from '../../reconcilers/wait-healthy.js';
+import { UsageError } from '../args.js';
+import { EXIT, type ExitCode, paint, printWarnings } from '../output.js';
+import {
+  openAwsSession,
+  printJson,
+  printStats,
+  progressPrinter,
+  stateTableName,
+  statsJson,
+} from './aws-context.js';
+import { loadFromFlags, requireStack } from './common.js';
+import type { Command } from './types.js';
+
+/** How long `--wait` waits by default. */
+export const DEFAULT_WAIT_TIMEOUT_SECONDS = 15 * 60;
+
+/** 1 when anything failed or conflicted, 2 when something was left undone (skipped), else 0. */
+export function reportExitCode(report: ApplyReport): ExitCode {
+  if (!report.ok) return EXIT.error;
+  return report.summary.skipped > 0 ? EXIT.changes : EXIT.ok;
+}
+
+/** `reconcile --once --stack S`. */
+export const reconcileCommand: Command = {
+  words: ['reconcile'],
+  usage:
+    'stackctl reconcile --once --stack S [--wait] [--timeout 15m] [--image svc=ref] [--allow-data-loss] [--output text|json] [--stats]',
+  summary:
+    'Observes, plans and applies one pass under the stack lease, with live progress per resource. Exit 0 converged, 1 error, 2 something left undone (e.g. refused for data safety).',
+  async run({ flags }, io) {
+    if (!flags.once) throw new UsageError('reconcile runs one pass and needs --once (the long-running loop is `stackctl operator`)');
+    const project = loadFromFlags(flags, requireStack(flags));
+    printWarnings(io, project.resolved.warnings);
+    const { clients, stats } = openAwsSession(flags, project.desired.region);
+    const c = paint(flags.color);
+    const json = flags.output === 'json';
+    const timeoutMs = (flags.timeoutSeconds ?? DEFAULT_WAIT_TIMEOUT_SECONDS) * 1000;
+    const signal = flags.timeoutSeconds ? AbortSignal.timeout(timeoutMs) : undefined;
+    if (!json) io.err(`reconciling ${project.desired.project}/${project.desired.stack} in ${project.desired.region}\n`);
+    const result = await reconcilePass({
+      desired: project.desired,
+      clients,
+      finalSnapshot: project.resolved.preset.finalSnapshotOnDelete,
+      allowDataLoss: flags.allowDataLoss,
+      state: { table: stateTableName(flags) },
+      ...(json ? {} : { onProgress: progressPrinter(io, flags) }),
+      ...(signal ? { signal } : {}),
+    });
+    let code = reportExitCode(result.report);
+    let health: Awaited<ReturnType<typeof waitUntilHealthy>> | undefined;
+    if (flags.wait && code !== EXIT.error) {
+      health = await waitUntilHealthy({
+        desired: project.desired,
+        clients,
+        timeoutMs,
+        ...(json ? {} : { onWaiting: (waiting: readonly string[]) => io.err(`  waiting on ${waiting.join(', ')}\n`) }),
+      });
+      if (!health.healthy) code = EXIT.error;
+    }
+    if (json) {
+      printJson(io, {
+        plan: planToJsonValue(result.plan),
+        results: result.report.results,
+        summary: result.report.summary,
+        ok: result.report.ok,
+        ...(health ? { health } : {}),
+        ...(flags.stats ? { stats: statsJson(stats) } : {}),
+      });
+    } else {
+      io.out(formatPlanText(result.plan, { color: flags.color }));
+      const s = result.report.summary;
+      const line = `Applied ${s.applied}, unchanged ${s.noop}, failed ${s.failed}, blocked ${s.blocked}, skipped ${s.skipped}, conflicts ${s.conflict}.`;
+      io.out(`${result.report.ok ? c.green(line) : c.red(line)}\n`);
+      for (const r of result.report.results) {
+        if (r.status === 'failed' || r.status === 'conflict') io.out(`  ${c.red('✗')} ${r.logicalId}: ${r.error?.message ?? r.message ?? r.status}\n`);
+        if (r.status === 'blocked') io.out(`  - ${r.logicalId}: ${r.message ?? 'blocked'}\n`);
+      }
+      if (health && !health.healthy) io.out(c.red(`not healthy after ${timeoutMs / 1000}s: ${health.waitingOn.join(', ')}\n`));
+      printStats(io, flags, stats);
+    }
+    return code;
+  },
+};

@@ -1,0 +1,191 @@
+/**
+ * Observes `ecs.TaskDefinition`: the latest ACTIVE revision of each family, normalized to the spec shape.
+ *
+ * A task definition is immutable, so "the resource" is its family and the live state is the newest ACTIVE
+ * revision; `outputs.arn` is that revision's full ARN, which services reference. Families of this stack
+ * that are no longer desired are discovered with ListTaskDefinitionFamilies(`<project>-<stack>-`).
+ *
+ * @module
+ */
+import {
+  DescribeTaskDefinitionCommand,
+  type DescribeTaskDefinitionCommandOutput,
+  ListTaskDefinitionsCommand,
+  paginateListTaskDefinitionFamilies,
+  type Tag,
+  type TaskDefinition,
+} from '@aws-sdk/client-ecs';
+import { awsErrorCode, isNotFound } from '../aws/errors.js';
+import type { Spec, SpecValue } from '../desired/resource-types.js';
+import { isOwnedBy } from '../desired/tags.js';
+import { ecsTagsToRecord } from './ecs-common.js';
+import { normalizeContainerDefinition } from './ecs-container-def.js';
+import {
+  alignToTarget,
+  compactSpec,
+  field,
+  identify,
+  listField,
+  mapLimited,
+  targetOf,
+  uniqueSorted,
+} from './observe-helpers.js';
+import type { ObserveContext, ObservedResource, Observer, ObserveTarget } from './types.js';
+
+/** ListTaskDefinitionFamilies page size (the API maximum). */
+const LIST_FAMILIES_PAGE = 100;
+
+/** The family of a task-definition ARN (`…:task-definition/<family>:<revision>`) or `family:rev`. */
+export function familyOf(arnOrFamily: string): string {
+  const tail = arnOrFamily.slice(arnOrFamily.lastIndexOf('/') + 1);
+  const colon = tail.lastIndexOf(':');
+  return colon > 0 && /^\d+$/.test(tail.slice(colon + 1)) ? tail.slice(0, colon) : tail;
+}
+
+/** The family prefix every task definition of a stack starts with. */
+export function stackFamilyPrefix(project: string, stack: string): string {
+  return `${project}-${stack}-`;
+}
+
+/** Maps a task definition to the `ecs.TaskDefinition` spec shape. */
+export function normalizeTaskDefinition(td: TaskDefinition): Spec {
+  return compactSpec({
+    containerDefinitions: (td.containerDefinitions ?? []).map(normalizeContainerDefinition),
+    cpu: td.cpu,
+    executionRoleArn: td.executionRoleArn,
+    family: td.family,
+    memory: td.memory,
+    networkMode: td.networkMode,
+    requiresCompatibilities: [...(td.requiresCompatibilities ?? [])].sort(),
+    taskRoleArn: td.taskRoleArn,
+  });
+}
+
+/** "No ACTIVE revision" comes back as a ClientException, not a NotFound. */
+function isNoSuchTaskDefinition(err: unknown): boolean {
+  return isNotFound(err) || awsErrorCode(err) === 'ClientException';
+}
+
+/** A task definition revision with its tags. */
+export type Described = { readonly td: TaskDefinition; readonly tags: readonly Tag[] | undefined };
+
+async function describe(
+  ctx: Pick<ObserveContext, 'clients'>,
+  ref: string,
+): Promise<DescribeTaskDefinitionCommandOutput | undefined> {
+  try {
+    return await ctx.clients.ecs.send(
+      new DescribeTaskDefinitionCommand({ taskDefinition: ref, include: ['TAGS'] }),
+    );
+  } catch (err) {
+    if (isNoSuchTaskDefinition(err)) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * The newest ACTIVE revision of `family`, or undefined. Describing by family is AWS's "latest ACTIVE";
+ * when a (non-conforming) endpoint answers with an INACTIVE revision, the ACTIVE list decides.
+ */
+export async function latestActiveRevision(
+  ctx: Pick<ObserveContext, 'clients'>,
+  family: string,
+): Promise<Described | undefined> {
+  const first = await describe(ctx, family);
+  if (!first?.taskDefinition) return undefined;
+  if (first.taskDefinition.status === 'ACTIVE') return { td: first.taskDefinition, tags: first.tags };
+  const list = await ctx.clients.ecs.send(
+    new ListTaskDefinitionsCommand({ familyPrefix: family, status: 'ACTIVE', sort: 'DESC' }),
+  );
+  const arn = (list.taskDefinitionArns ?? []).find((a) => familyOf(a) === family);
+  if (!arn) return undefined;
+  const again = await describe(ctx, arn);
+  return again?.taskDefinition?.status === 'ACTIVE'
+    ? { td: again.taskDefinition, tags: again.tags }
+    : undefined;
+}
+
+async function listStackFamilies(ctx: ObserveContext): Promise<string[]> {
+  const out: string[] = [];
+  const pages = paginateListTaskDefinitionFamilies(
+    { client: ctx.clients.ecs },
+    {
+      familyPrefix: stackFamilyPrefix(ctx.project, ctx.stack),
+      status: 'ACTIVE',
+      maxResults: LIST_FAMILIES_PAGE,
+    },
+  );
+  for await (const page of pages) out.push(...(page.families ?? []));
+  return out;
+}
+
+/**
+ * Orders each container's port mappings, and the compatibilities, like the target's desired spec: the
+ * renderer keeps compose's port order, AWS echoes registration order, neither order means anything.
+ */
+export function alignTaskDefinition(
+  spec: Spec,
+  desired: Spec | undefined,
+  outputs: ObserveContext['outputs'],
+): Spec {
+  if (!desired) return spec;
+  const wanted = desired.containerDefinitions;
+  const desiredContainers = Array.isArray(wanted) ? (wanted as readonly SpecValue[]) : [];
+  const containers = listField<Spec>(spec, 'containerDefinitions').map((c) => {
+    const like = desiredContainers.find((d) => field(d, 'name') === c.name);
+    const ports = alignToTarget(listField(c, 'portMappings'), field(like, 'portMappings'), outputs);
+    return ports.length > 0 ? { ...c, portMappings: ports } : c;
+  });
+  return {
+    ...spec,
+    containerDefinitions: containers,
+    requiresCompatibilities: alignToTarget(
+      listField(spec, 'requiresCompatibilities'),
+      desired.requiresCompatibilities,
+      outputs,
+    ),
+  };
+}
+
+function toObserved(d: Described, targets: readonly ObserveTarget[], ctx: ObserveContext): ObservedResource {
+  const arn = d.td.taskDefinitionArn ?? '';
+  const family = d.td.family ?? familyOf(arn);
+  const tags = ecsTagsToRecord(d.tags);
+  const byFamily = targets.find(
+    (t) => t.name === family || (t.physicalId && familyOf(t.physicalId) === family),
+  );
+  const id = identify(arn, family, tags, targets, byFamily);
+  return {
+    kind: 'ecs.TaskDefinition',
+    logicalId: id.logicalId,
+    name: family,
+    physicalId: arn,
+    spec: alignTaskDefinition(
+      normalizeTaskDefinition(d.td),
+      targetOf(id.logicalId, targets)?.spec,
+      ctx.outputs,
+    ),
+    tags,
+    outputs: { arn },
+    health: 'Healthy',
+  };
+}
+
+/** The `ecs.TaskDefinition` observer. */
+export const ecsTaskDefinitionObserver: Observer = {
+  kind: 'ecs.TaskDefinition',
+  async observe(targets, ctx) {
+    const targeted = new Set<string>();
+    for (const t of targets) targeted.add(t.physicalId ? familyOf(t.physicalId) : t.name);
+    for (const t of targets) targeted.add(t.name);
+    const families = uniqueSorted([...targeted, ...(await listStackFamilies(ctx))]);
+    const found = await mapLimited(families, (f) => latestActiveRevision(ctx, f));
+    const out: ObservedResource[] = [];
+    for (const d of found) {
+      if (!d) continue;
+      const observed = toObserved(d, targets, ctx);
+      if (targeted.has(observed.name) || isOwnedBy(observed.tags, ctx.project, ctx.stack)) out.push(observed);
+    }
+    return out;
+  },
+};

@@ -1,0 +1,104 @@
+/**
+ * Observes `elasticache.SubnetGroup`: DescribeCacheSubnetGroups by name for each target (plus every
+ * group the tagging API lists for this stack) and ListTagsForResource by ARN, since Describe has no tags.
+ *
+ * @module
+ */
+import {
+  type CacheSubnetGroup,
+  DescribeCacheSubnetGroupsCommand,
+  type ElastiCacheClient,
+  ListTagsForResourceCommand,
+} from '@aws-sdk/client-elasticache';
+import { isNotFound } from '../aws/errors.js';
+import { isOwnedBy, tagListToRecord } from '../desired/tags.js';
+import { alignToDesired, identify } from './ec2-common.js';
+import { compactSpec, mapLimited } from './observe-helpers.js';
+import { arnSuffix, discoverTaggedArns } from './tag-discovery.js';
+import type { ObserveContext, ObservedResource, Observer, ObserveTarget } from './types.js';
+
+/** The ARN segment of cache subnet groups in tagging API answers. */
+const CACHE_SUBNET_GROUP_ARN_MARKER = ':subnetgroup:';
+
+/** The group named `name`, if it exists (ElastiCache stores names lowercase). */
+export async function describeCacheSubnetGroup(
+  elasticache: ElastiCacheClient,
+  name: string,
+): Promise<CacheSubnetGroup | undefined> {
+  try {
+    const res = await elasticache.send(
+      new DescribeCacheSubnetGroupsCommand({ CacheSubnetGroupName: name.toLowerCase() }),
+    );
+    return res.CacheSubnetGroups?.[0];
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
+/** Tags of any ElastiCache resource by ARN (subnet groups and replication groups alike). */
+export async function elasticacheTags(
+  elasticache: ElastiCacheClient,
+  arn: string | undefined,
+): Promise<Record<string, string>> {
+  if (!arn) return {};
+  const res = await elasticache.send(new ListTagsForResourceCommand({ ResourceName: arn }));
+  return tagListToRecord(res.TagList);
+}
+
+function targetOf(name: string, targets: readonly ObserveTarget[]): ObserveTarget | undefined {
+  return targets.find((t) => t.physicalId === name) ?? targets.find((t) => t.name.toLowerCase() === name);
+}
+
+/**
+ * Returns every target that exists and every group tagged for this stack. Spec:
+ * `{ description, subnetIds }`, the subnets ordered like the desired list; output `name`.
+ */
+export const elasticacheSubnetGroupObserver: Observer = {
+  kind: 'elasticache.SubnetGroup',
+  async observe(
+    targets: readonly ObserveTarget[],
+    ctx: ObserveContext,
+  ): Promise<readonly ObservedResource[]> {
+    const { elasticache } = ctx.clients;
+    const discovered = (await discoverTaggedArns(ctx, 'elasticache', CACHE_SUBNET_GROUP_ARN_MARKER)).map(
+      (arn) => arnSuffix(arn, CACHE_SUBNET_GROUP_ARN_MARKER),
+    );
+    const names = [
+      ...new Set(
+        [
+          ...targets.map((t) => t.name.toLowerCase()),
+          ...targets.flatMap((t) => (t.physicalId ? [t.physicalId] : [])),
+          ...discovered,
+        ].filter((n) => n !== ''),
+      ),
+    ].sort();
+    const found = await mapLimited(names, async (name) => {
+      const group = await describeCacheSubnetGroup(elasticache, name);
+      if (!group) return undefined;
+      const tags = await elasticacheTags(elasticache, group.ARN);
+      const groupName = group.CacheSubnetGroupName ?? name;
+      const matched = targetOf(groupName, targets);
+      if (!matched && !isOwnedBy(tags, ctx.project, ctx.stack)) return undefined;
+      const { logicalId, name: display } = identify(groupName, tags, targets, matched, groupName);
+      const subnetIds = (group.Subnets ?? []).flatMap((s) =>
+        s.SubnetIdentifier ? [s.SubnetIdentifier] : [],
+      );
+      const observed: ObservedResource = {
+        kind: 'elasticache.SubnetGroup',
+        logicalId,
+        name: display,
+        physicalId: groupName,
+        spec: compactSpec({
+          description: group.CacheSubnetGroupDescription,
+          subnetIds: alignToDesired(subnetIds, matched?.spec?.subnetIds, ctx),
+        }),
+        tags,
+        outputs: { name: groupName },
+        health: 'Healthy',
+      };
+      return observed;
+    });
+    return found.filter((o): o is ObservedResource => o !== undefined);
+  },
+};

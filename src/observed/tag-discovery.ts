@@ -1,0 +1,76 @@
+/**
+ * Finding this stack's resources of kinds whose Describe calls cannot filter by tag (RDS, ElastiCache,
+ * ACM), plus the version normalization both managed data kinds share.
+ *
+ * Observers must return every resource carrying the stack's ownership tags even when no target names it
+ * (that is how removed resources get deleted). RDS subnet groups, ElastiCache and ACM only return tags
+ * one resource at a time, so listing everything and reading each one's tags would cost a call per
+ * resource in the account. The Resource Groups Tagging API answers "which ARNs carry these tags" in one
+ * paginated call instead (`research/aws-api-facts.md` §7). It lags and may list deleted resources, so its
+ * answers are only candidates: each observer confirms them with the service's own Describe.
+ *
+ * @module
+ */
+import { paginateGetResources } from '@aws-sdk/client-resource-groups-tagging-api';
+import { TAG_KEYS } from '../desired/resource-types.js';
+import { collectPages } from './ec2-common.js';
+import type { ObserveContext } from './types.js';
+
+/** Resources per GetResources page (the API maximum). */
+const TAGGING_PAGE_SIZE = 100;
+
+/**
+ * ARNs of `service`'s resources tagged for this project+stack whose ARN contains `arnMarker`
+ * (`:db:`, `:subgrp:`, `:replicationgroup:`, `:certificate/`).
+ *
+ * The filter is the service name alone (`rds`, `elasticache`, `acm`): AWS and moto both accept it, while
+ * moto spells some resource types differently from AWS. The marker then picks the resource type.
+ *
+ * @example await discoverTaggedArns(ctx, 'rds', ':db:') // ['arn:aws:rds:eu-west-1:1:db:shop-prod-db-1a2b3c']
+ */
+export async function discoverTaggedArns(
+  ctx: ObserveContext,
+  service: string,
+  arnMarker: string,
+): Promise<string[]> {
+  const mappings = await collectPages(
+    paginateGetResources(
+      { client: ctx.clients.tagging },
+      {
+        ResourceTypeFilters: [service],
+        ResourcesPerPage: TAGGING_PAGE_SIZE,
+        TagFilters: [
+          { Key: TAG_KEYS.project, Values: [ctx.project] },
+          { Key: TAG_KEYS.stack, Values: [ctx.stack] },
+        ],
+      },
+    ),
+    (page) => page.ResourceTagMappingList,
+  );
+  const arns = mappings.map((m) => m.ResourceARN ?? '').filter((arn) => arn.includes(arnMarker));
+  return [...new Set(arns)].sort();
+}
+
+/** The part of an ARN after `marker` (`arn:…:subgrp:my-group` with `:subgrp:` → `my-group`). */
+export function arnSuffix(arn: string, marker: string): string {
+  const at = arn.indexOf(marker);
+  return at < 0 ? '' : arn.slice(at + marker.length);
+}
+
+/**
+ * An engine version as precise as the desired one: RDS and ElastiCache report the full version
+ * (`16.3`, `7.1.0`) while the renderer asks for a major (`16`) or major.minor (`7.1`). When the observed
+ * version extends the desired one, it is cut to the desired number of components so an unchanged
+ * database is not drift; any other version is returned whole, so a real difference still shows.
+ *
+ * @example engineVersionAtPrecision('16.3', '16') // '16'
+ * @example engineVersionAtPrecision('15.7', '16') // '15.7'
+ */
+export function engineVersionAtPrecision(observed: string, desired: string | undefined): string {
+  if (desired === undefined || desired === '') return observed;
+  const want = desired.split('.');
+  const have = observed.split('.');
+  if (have.length <= want.length) return observed;
+  const cut = have.slice(0, want.length);
+  return cut.join('.') === desired ? desired : observed;
+}

@@ -1,0 +1,215 @@
+/**
+ * Applies `ecs.Service`.
+ *
+ * - create: describe first (adopt ours, conflict on a foreign one, wait while a same-name service is
+ *   still DRAINING), then CreateService with the context's client token, ownership tags and
+ *   `propagateTags: SERVICE`. "Creation of service was not idempotent" (the name is still draining or the
+ *   token was used with other parameters) becomes a NotReadyError so the engine requeues.
+ * - update: one UpdateService with only the fields the deltas touch; tag deltas via Tag/UntagResource.
+ * - delete: scale to 0, DeleteService(force), then poll until INACTIVE/absent (bounded, injectable).
+ *
+ * @module
+ */
+import {
+  CreateServiceCommand,
+  DeleteServiceCommand,
+  type DeploymentConfiguration,
+  DescribeServicesCommand,
+  type Service,
+  UpdateServiceCommand,
+  type UpdateServiceCommandInput,
+} from '@aws-sdk/client-ecs';
+import { isNotFound } from '../aws/errors.js';
+import type { Spec } from '../desired/resource-types.js';
+import { clusterOfArn, ecsTagsToRecord, recordToEcsTags } from '../observed/ecs-common.js';
+import type { ObservedResource } from '../observed/types.js';
+import {
+  assertObservedOwned,
+  assertOwned,
+  pollUntil,
+  type ResolvedWait,
+  resolveWait,
+  touches,
+  type WaitOptions,
+} from './apply-helpers.js';
+import { syncEcsTags, toNetworkConfiguration, toStrategy } from './ecs-common.js';
+import { NotReadyError } from './errors.js';
+import { num, obj, objList, optBool, optNum, optObj, str } from './spec-read.js';
+import type { Applier, ApplyContext } from './types.js';
+
+/** ECS caps `clientToken` at 36 ASCII characters. */
+export const SERVICE_CLIENT_TOKEN_MAX = 36;
+/** How often a deleted service is re-described while it drains. */
+export const SERVICE_DRAIN_POLL_MS = 10_000;
+/** How long one delete waits for draining before handing back to the engine (NotReadyError). */
+export const SERVICE_DRAIN_MAX_WAIT_MS = 10 * 60_000;
+/** How long the engine waits before retrying a create blocked by a draining same-name service. */
+const DRAINING_RETRY_MS = 15_000;
+/**
+ * The count a service starts with when the spec omits `desiredCount` (Application Auto Scaling owns it):
+ * CreateService needs one, and the scaler raises it to its minimum once registered.
+ */
+export const SCALED_INITIAL_DESIRED_COUNT = 1;
+
+const NOT_IDEMPOTENT = /creation of service was not idempotent/i;
+
+function toDeployment(d: Spec): DeploymentConfiguration {
+  const cb = optObj(d, 'deploymentCircuitBreaker');
+  return {
+    minimumHealthyPercent: optNum(d, 'minimumHealthyPercent'),
+    maximumPercent: optNum(d, 'maximumPercent'),
+    ...(cb
+      ? {
+          deploymentCircuitBreaker: {
+            enable: optBool(cb, 'enable') ?? false,
+            rollback: optBool(cb, 'rollback') ?? false,
+          },
+        }
+      : {}),
+  };
+}
+
+function toLoadBalancers(
+  spec: Spec,
+): { targetGroupArn: string; containerName: string; containerPort: number }[] {
+  return objList(spec, 'loadBalancers').map((lb) => ({
+    targetGroupArn: str(lb, 'targetGroupArn'),
+    containerName: str(lb, 'containerName'),
+    containerPort: num(lb, 'containerPort'),
+  }));
+}
+
+async function describeOne(
+  ctx: ApplyContext,
+  cluster: string,
+  service: string,
+): Promise<Service | undefined> {
+  try {
+    const res = await ctx.clients.ecs.send(
+      new DescribeServicesCommand({ cluster, services: [service], include: ['TAGS'] }),
+    );
+    return (res.services ?? []).find((s) => s.status !== 'INACTIVE');
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
+/** The UpdateService input for the touched fields only; undefined when no spec field changed. */
+export function updateInput(
+  spec: Spec,
+  observed: ObservedResource,
+  deltas: Parameters<Applier['update']>[2],
+): UpdateServiceCommandInput | undefined {
+  const input: UpdateServiceCommandInput = { cluster: str(spec, 'cluster'), service: observed.physicalId };
+  let changed = false;
+  const set = <K extends keyof UpdateServiceCommandInput>(
+    field: string,
+    key: K,
+    value: () => UpdateServiceCommandInput[K],
+  ): void => {
+    if (!touches(deltas, field)) return;
+    input[key] = value();
+    changed = true;
+  };
+  set('desiredCount', 'desiredCount', () => num(spec, 'desiredCount'));
+  set('taskDefinition', 'taskDefinition', () => str(spec, 'taskDefinition'));
+  set('networkConfiguration', 'networkConfiguration', () =>
+    toNetworkConfiguration(obj(spec, 'networkConfiguration')),
+  );
+  set('loadBalancers', 'loadBalancers', () => toLoadBalancers(spec));
+  set('deploymentConfiguration', 'deploymentConfiguration', () =>
+    toDeployment(obj(spec, 'deploymentConfiguration')),
+  );
+  set('healthCheckGracePeriodSeconds', 'healthCheckGracePeriodSeconds', () =>
+    optNum(spec, 'healthCheckGracePeriodSeconds'),
+  );
+  set('enableExecuteCommand', 'enableExecuteCommand', () => optBool(spec, 'enableExecuteCommand'));
+  // AWS only applies a new strategy with a new deployment.
+  set('capacityProviderStrategy', 'capacityProviderStrategy', () => toStrategy(spec));
+  if (touches(deltas, 'capacityProviderStrategy')) input.forceNewDeployment = true;
+  return changed ? input : undefined;
+}
+
+/** Builds the `ecs.Service` applier; `wait` controls the delete's drain poll (tests make it instant). */
+export function createEcsServiceApplier(wait: WaitOptions = {}): Applier {
+  const w: ResolvedWait = resolveWait(wait, {
+    pollIntervalMs: SERVICE_DRAIN_POLL_MS,
+    maxWaitMs: SERVICE_DRAIN_MAX_WAIT_MS,
+  });
+  return {
+    kind: 'ecs.Service',
+
+    async create(desired, ctx) {
+      const s = desired.spec;
+      const cluster = str(s, 'cluster');
+      const serviceName = str(s, 'serviceName');
+      const existing = await describeOne(ctx, cluster, serviceName);
+      if (existing) {
+        const arn = existing.serviceArn ?? serviceName;
+        assertOwned(ecsTagsToRecord(existing.tags), ctx, desired.logicalId, arn);
+        if (existing.status === 'DRAINING')
+          throw new NotReadyError(`${desired.logicalId}: ${arn} is still draining`, DRAINING_RETRY_MS);
+        return { physicalId: arn, outputs: { arn } };
+      }
+      const deployment = optObj(s, 'deploymentConfiguration');
+      try {
+        const res = await ctx.clients.ecs.send(
+          new CreateServiceCommand({
+            cluster,
+            serviceName,
+            taskDefinition: str(s, 'taskDefinition'),
+            desiredCount: optNum(s, 'desiredCount') ?? SCALED_INITIAL_DESIRED_COUNT,
+            capacityProviderStrategy: toStrategy(s),
+            networkConfiguration: toNetworkConfiguration(obj(s, 'networkConfiguration')),
+            loadBalancers: toLoadBalancers(s),
+            deploymentConfiguration: deployment && toDeployment(deployment),
+            healthCheckGracePeriodSeconds: optNum(s, 'healthCheckGracePeriodSeconds'),
+            enableExecuteCommand: optBool(s, 'enableExecuteCommand'),
+            propagateTags: 'SERVICE',
+            tags: recordToEcsTags(desired.tags),
+            clientToken: ctx.clientToken.slice(0, SERVICE_CLIENT_TOKEN_MAX),
+          }),
+        );
+        const arn = res.service?.serviceArn ?? '';
+        return { physicalId: arn, outputs: { arn } };
+      } catch (err) {
+        if (err instanceof Error && NOT_IDEMPOTENT.test(err.message)) {
+          throw new NotReadyError(`${desired.logicalId}: ${err.message}`, DRAINING_RETRY_MS, { cause: err });
+        }
+        throw err;
+      }
+    },
+
+    async update(desired, observed, deltas, ctx) {
+      assertObservedOwned(observed, ctx, 'update');
+      const input = updateInput(desired.spec, observed, deltas);
+      if (input) await ctx.clients.ecs.send(new UpdateServiceCommand(input));
+      await syncEcsTags(ctx.clients, observed.physicalId, desired.tags, observed.tags);
+      return { physicalId: observed.physicalId, outputs: { arn: observed.physicalId } };
+    },
+
+    async delete(observed, ctx) {
+      assertObservedOwned(observed, ctx, 'delete');
+      const specCluster = observed.spec.cluster;
+      const cluster =
+        typeof specCluster === 'string' ? specCluster : (clusterOfArn(observed.physicalId) ?? '');
+      const service = observed.physicalId;
+      try {
+        await ctx.clients.ecs.send(new UpdateServiceCommand({ cluster, service, desiredCount: 0 }));
+        await ctx.clients.ecs.send(new DeleteServiceCommand({ cluster, service, force: true }));
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+      await pollUntil(
+        async () => ((await describeOne(ctx, cluster, service)) ? undefined : true),
+        w,
+        `${observed.logicalId} (${service}) to drain`,
+        ctx.signal,
+      );
+    },
+  };
+}
+
+/** The `ecs.Service` applier with production waits. */
+export const ecsServiceApplier: Applier = createEcsServiceApplier();

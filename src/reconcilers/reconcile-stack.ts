@@ -1,0 +1,180 @@
+/**
+ * One level-triggered pass over one stack: observe everything, plan, apply, report.
+ *
+ * The pass re-reads the world every time (controller-runtime's contract): it never trusts what it did
+ * last time, so a crash, a lost event or an out-of-band change all end the same way, converged.
+ * With a state table the pass runs under the stack's lease and journals every create (crash safety);
+ * without one (plan, drift, local use) it relies on deterministic names and ownership tags alone.
+ *
+ * @module
+ */
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { AwsClients } from '../aws/types.js';
+import type { DesiredStack, ResourceKind } from '../desired/resource-types.js';
+import { StackctlError } from '../errors.js';
+import { planStack } from '../diff/index.js';
+import type { Plan } from '../diff/types.js';
+import { observeStack, type RememberedResource } from '../observed/observe-stack.js';
+import { OBSERVERS } from '../observed/registry.js';
+import { findMissingSecrets } from '../observed/secrets.js';
+import type { ObservedResource, Observer } from '../observed/types.js';
+import {
+  acquireLease,
+  ensureStateTable,
+  Journal,
+  keepLeaseAlive,
+  readLease,
+  type LeaseKeeper,
+} from '../state/index.js';
+import { applyPlan } from './engine.js';
+import type { ApplyReport, ProgressEvent } from './engine-types.js';
+import { createAppliers } from './registry.js';
+import { journalHooks } from './state-hooks.js';
+import type { Applier } from './types.js';
+
+/** A required config key (an env var without value, a compose secret) is not in SSM. */
+export class MissingSecretsError extends StackctlError {
+  readonly keys: readonly string[];
+
+  constructor(stack: string, keys: readonly string[]) {
+    super(
+      'MISSING_SECRETS',
+      `stack ${stack} needs config keys that are not set: ${keys.join(', ')}. Set each with \`stackctl config set KEY --stack ${stack}\` (or --random); nothing was changed in AWS.`,
+    );
+    this.name = 'MissingSecretsError';
+    this.keys = keys;
+  }
+}
+
+/** Another process holds the stack's lease. */
+export class StackLockedError extends StackctlError {
+  constructor(stack: string, owner: string | undefined) {
+    super(
+      'STACK_LOCKED',
+      `stack ${stack} is being reconciled by ${owner ?? 'another process'}; try again when its pass ends (leases expire after 20 s without a heartbeat)`,
+    );
+    this.name = 'StackLockedError';
+  }
+}
+
+/** Where the pass keeps its journal and lease. */
+export interface PassState {
+  readonly table: string;
+  /** @default `<hostname>:<pid>:<uuid>` */
+  readonly owner?: string;
+}
+
+/** Inputs shared by plan and reconcile. */
+export interface PassInput {
+  readonly desired: DesiredStack;
+  readonly clients: AwsClients;
+  /** Take final snapshots of stateful resources before deleting them (the mode's preset). */
+  readonly finalSnapshot: boolean;
+  readonly allowDataLoss?: boolean;
+  /** Treat every resource as no longer desired (destroy). @default false */
+  readonly destroy?: boolean;
+  readonly state?: PassState;
+  readonly observers?: ReadonlyMap<ResourceKind, Observer>;
+  readonly appliers?: ReadonlyMap<ResourceKind, Applier>;
+  readonly concurrency?: number;
+  readonly onProgress?: (event: ProgressEvent) => void;
+  readonly onObserved?: (kind: ResourceKind, found: number) => void;
+  readonly signal?: AbortSignal;
+}
+
+/** What observing and planning found. */
+export interface PlannedPass {
+  readonly plan: Plan;
+  readonly observed: readonly ObservedResource[];
+  readonly outputs: Map<string, Readonly<Record<string, string | number>>>;
+}
+
+/** A finished pass. */
+export interface PassResult extends PlannedPass {
+  readonly report: ApplyReport;
+}
+
+/**
+ * Observes and plans, without mutating anything. Throws {@link MissingSecretsError} when config keys
+ * are missing (unless destroying), so a plan already tells the user everything a reconcile would need.
+ */
+export async function planPass(input: PassInput, remembered: readonly RememberedResource[] = []): Promise<PlannedPass> {
+  const { desired, clients } = input;
+  if (!input.destroy && desired.requiredSecrets.length > 0) {
+    const missing = await findMissingSecrets(clients, desired.project, desired.stack, desired.requiredSecrets);
+    if (missing.length > 0) throw new MissingSecretsError(desired.stack, missing);
+  }
+  const observers = input.observers ?? OBSERVERS;
+  const appliers = input.appliers ?? createAppliers({ finalSnapshot: input.finalSnapshot });
+  const { observed, outputs, unsupportedKinds } = await observeStack({
+    project: desired.project,
+    stack: desired.stack,
+    desired: desired.resources,
+    clients,
+    observers,
+    remembered,
+    ...(input.onObserved ? { onKind: input.onObserved } : {}),
+  });
+  const unsupported = new Set(unsupportedKinds);
+  for (const r of desired.resources) if (!appliers.has(r.kind)) unsupported.add(r.kind);
+  const plan = planStack({
+    project: desired.project,
+    stack: desired.stack,
+    desired: input.destroy ? [] : desired.resources,
+    observed,
+    outputs,
+    unsupportedKinds: unsupported,
+    allowDataLoss: input.allowDataLoss ?? false,
+  });
+  return { plan, observed, outputs };
+}
+
+/**
+ * Runs one whole pass: (lease) → observe → plan → apply → (status). Returns the plan and the per-resource
+ * report; a failed resource is reported, never thrown, so one bad branch does not hide the others.
+ */
+export async function reconcilePass(input: PassInput): Promise<PassResult> {
+  const { desired, clients } = input;
+  let keeper: LeaseKeeper | undefined;
+  let journal: Journal | undefined;
+  if (input.state) {
+    await ensureStateTable(clients.dynamodb, input.state.table);
+    const owner = input.state.owner ?? `${hostname()}:${process.pid}:${randomUUID()}`;
+    const ref = { client: clients.dynamodb, table: input.state.table, project: desired.project, stack: desired.stack };
+    const lease = await acquireLease({ ...ref, owner });
+    if (!lease) throw new StackLockedError(desired.stack, (await readLease(ref))?.owner);
+    keeper = keepLeaseAlive(lease);
+    journal = new Journal({ ...ref, lease });
+  }
+  try {
+    const remembered: RememberedResource[] = journal
+      ? (await journal.list()).map((e) => ({
+          logicalId: e.logicalId,
+          kind: e.kind,
+          name: e.name,
+          ...(e.physicalId ? { physicalId: e.physicalId } : {}),
+        }))
+      : [];
+    const planned = await planPass(input, remembered);
+    const signal = combineSignals(input.signal, keeper?.signal);
+    const report = await applyPlan({
+      plan: planned.plan,
+      appliers: input.appliers ?? createAppliers({ finalSnapshot: input.finalSnapshot }),
+      ctx: { clients, project: desired.project, stack: desired.stack, ...(signal ? { signal } : {}) },
+      outputs: planned.outputs,
+      ...(journal ? { journal: journalHooks(journal) } : {}),
+      ...(input.concurrency ? { concurrency: input.concurrency } : {}),
+      ...(input.onProgress ? { onProgress: input.onProgress } : {}),
+    });
+    return { ...planned, report };
+  } finally {
+    await keeper?.stop();
+  }
+}
+
+function combineSignals(...signals: (AbortSignal | undefined)[]): AbortSignal | undefined {
+  const present = signals.filter((s): s is AbortSignal => s !== undefined);
+  if (present.length <= 1) return present[0];
+  return AbortSignal.any(present);
+}
