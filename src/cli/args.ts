@@ -130,7 +130,8 @@ function parseImages(values: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const entry of values) {
     const eq = entry.indexOf('=');
-    if (eq <= 0 || eq === entry.length - 1) throw new UsageError(`--image takes SERVICE=IMAGE, got "${entry}"`);
+    if (eq <= 0 || eq === entry.length - 1)
+      throw new UsageError(`--image takes SERVICE=IMAGE, got "${entry}"`);
     out[entry.slice(0, eq)] = entry.slice(eq + 1);
   }
   return out;

@@ -44,7 +44,9 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
       io.out(HELP);
       return EXIT.ok;
     }
-    const command = COMMANDS.find((c) => c.words.length === 2 ? c.words[0] === first && c.words[1] === second : c.words[0] === first);
+    const command = COMMANDS.find((c) =>
+      c.words.length === 2 ? c.words[0] === first && c.words[1] === second : c.words[0] === first,
+    );
     if (!command) throw new UsageError(`unknown command "${args.positionals.join(' ')}"`);
     if (args.flags.help) {
       io.out(`${command.usage}\n\n${command.summary}\n`);

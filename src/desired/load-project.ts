@@ -19,7 +19,12 @@ import { listStackFiles, loadStackFile, resolveStack } from './stack/index.js';
 import type { CliOverrides, StackFile } from './stack-types.js';
 
 /** File names looked for, in order, when `-f` is not given (the Compose Specification's list). */
-export const COMPOSE_FILE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
+export const COMPOSE_FILE_NAMES = [
+  'compose.yaml',
+  'compose.yml',
+  'docker-compose.yaml',
+  'docker-compose.yml',
+];
 
 /** Folder, next to the compose file, holding one `<stack>.yaml` per stack. */
 export const STACK_DIR = '.stackctl';

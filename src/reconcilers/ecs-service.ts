@@ -131,6 +131,60 @@ export function updateInput(
   return changed ? input : undefined;
 }
 
+/**
+ * Read-your-writes after CreateService: settings the created service does not echo back are set again
+ * with UpdateService, so the next pass finds nothing to do. AWS applies them on create; some emulators
+ * (moto) drop the capacity strategy, deployment configuration and grace period, and a service that
+ * converges only on its second pass would break the "no-op pass makes 0 mutations" promise.
+ */
+async function applyWhatCreateIgnored(
+  ctx: ApplyContext,
+  cluster: string,
+  service: string,
+  s: Spec,
+  created: Service | undefined,
+): Promise<void> {
+  if (!created) return;
+  const deployment = optObj(s, 'deploymentConfiguration');
+  const wantDeployment = deployment && toDeployment(deployment);
+  const wantStrategy = toStrategy(s);
+  const wantGrace = optNum(s, 'healthCheckGracePeriodSeconds');
+  const echoedStrategy = created.capacityProviderStrategy?.map((c) => ({
+    capacityProvider: c.capacityProvider,
+    weight: c.weight,
+  }));
+  const fix: Partial<UpdateServiceCommandInput> = {
+    ...(wantDeployment && !sameJson(wantDeployment, pick(created.deploymentConfiguration, wantDeployment))
+      ? { deploymentConfiguration: wantDeployment }
+      : {}),
+    ...(wantStrategy && !sameJson(pick(wantStrategy, wantStrategy), pick(echoedStrategy, wantStrategy))
+      ? { capacityProviderStrategy: wantStrategy }
+      : {}),
+    ...(wantGrace !== undefined && created.healthCheckGracePeriodSeconds !== wantGrace
+      ? { healthCheckGracePeriodSeconds: wantGrace }
+      : {}),
+  };
+  if (Object.keys(fix).length === 0) return;
+  await ctx.clients.ecs.send(new UpdateServiceCommand({ cluster, service, ...fix }));
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** The keys of `shape` taken from `value`, recursively and in `shape`'s order, to compare echoes. */
+function pick(value: unknown, shape: unknown): unknown {
+  if (Array.isArray(shape) && Array.isArray(value)) return value.map((v, i) => pick(v, shape[i]));
+  if (typeof shape !== 'object' || shape === null || typeof value !== 'object' || value === null)
+    return value;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(shape)) {
+    const v = (value as Record<string, unknown>)[k];
+    if (v !== undefined) out[k] = pick(v, (shape as Record<string, unknown>)[k]);
+  }
+  return out;
+}
+
 /** Builds the `ecs.Service` applier; `wait` controls the delete's drain poll (tests make it instant). */
 export function createEcsServiceApplier(wait: WaitOptions = {}): Applier {
   const w: ResolvedWait = resolveWait(wait, {
@@ -172,6 +226,7 @@ export function createEcsServiceApplier(wait: WaitOptions = {}): Applier {
           }),
         );
         const arn = res.service?.serviceArn ?? '';
+        await applyWhatCreateIgnored(ctx, cluster, serviceName, s, res.service);
         return { physicalId: arn, outputs: { arn } };
       } catch (err) {
         if (err instanceof Error && NOT_IDEMPOTENT.test(err.message)) {

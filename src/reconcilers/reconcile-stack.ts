@@ -8,13 +8,14 @@
  *
  * @module
  */
-import { hostname } from 'node:os';
+
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { AwsClients } from '../aws/types.js';
 import type { DesiredStack, ResourceKind } from '../desired/resource-types.js';
-import { StackctlError } from '../errors.js';
 import { planStack } from '../diff/index.js';
 import type { Plan } from '../diff/types.js';
+import { StackctlError } from '../errors.js';
 import { observeStack, type RememberedResource } from '../observed/observe-stack.js';
 import { OBSERVERS } from '../observed/registry.js';
 import { findMissingSecrets } from '../observed/secrets.js';
@@ -24,8 +25,8 @@ import {
   ensureStateTable,
   Journal,
   keepLeaseAlive,
-  readLease,
   type LeaseKeeper,
+  readLease,
 } from '../state/index.js';
 import { applyPlan } from './engine.js';
 import type { ApplyReport, ProgressEvent } from './engine-types.js';
@@ -99,10 +100,18 @@ export interface PassResult extends PlannedPass {
  * Observes and plans, without mutating anything. Throws {@link MissingSecretsError} when config keys
  * are missing (unless destroying), so a plan already tells the user everything a reconcile would need.
  */
-export async function planPass(input: PassInput, remembered: readonly RememberedResource[] = []): Promise<PlannedPass> {
+export async function planPass(
+  input: PassInput,
+  remembered: readonly RememberedResource[] = [],
+): Promise<PlannedPass> {
   const { desired, clients } = input;
   if (!input.destroy && desired.requiredSecrets.length > 0) {
-    const missing = await findMissingSecrets(clients, desired.project, desired.stack, desired.requiredSecrets);
+    const missing = await findMissingSecrets(
+      clients,
+      desired.project,
+      desired.stack,
+      desired.requiredSecrets,
+    );
     if (missing.length > 0) throw new MissingSecretsError(desired.stack, missing);
   }
   const observers = input.observers ?? OBSERVERS;
@@ -141,7 +150,12 @@ export async function reconcilePass(input: PassInput): Promise<PassResult> {
   if (input.state) {
     await ensureStateTable(clients.dynamodb, input.state.table);
     const owner = input.state.owner ?? `${hostname()}:${process.pid}:${randomUUID()}`;
-    const ref = { client: clients.dynamodb, table: input.state.table, project: desired.project, stack: desired.stack };
+    const ref = {
+      client: clients.dynamodb,
+      table: input.state.table,
+      project: desired.project,
+      stack: desired.stack,
+    };
     const lease = await acquireLease({ ...ref, owner });
     if (!lease) throw new StackLockedError(desired.stack, (await readLease(ref))?.owner);
     keeper = keepLeaseAlive(lease);

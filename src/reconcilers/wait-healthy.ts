@@ -54,7 +54,10 @@ export async function waitUntilHealthy(input: WaitHealthyInput): Promise<HealthO
     const waitingOn: string[] = [];
     for (const d of desired.resources) {
       const o = observed.find(
-        (x) => x.logicalId === d.logicalId && x.kind === d.kind && isOwnedBy(x.tags, desired.project, desired.stack),
+        (x) =>
+          x.logicalId === d.logicalId &&
+          x.kind === d.kind &&
+          isOwnedBy(x.tags, desired.project, desired.stack),
       );
       if (!o) waitingOn.push(`${d.logicalId} (Missing)`);
       else if (o.health !== 'Healthy') {

@@ -16,7 +16,7 @@ import {
   PutParameterCommand,
 } from '@aws-sdk/client-ssm';
 import { isNotFound } from '../../aws/index.js';
-import { TAG_KEYS, MANAGED_BY } from '../../desired/resource-types.js';
+import { MANAGED_BY, TAG_KEYS } from '../../desired/resource-types.js';
 import { configParameterName } from '../../observed/secrets.js';
 import { UsageError } from '../args.js';
 import { EXIT, formatData } from '../output.js';
@@ -36,7 +36,8 @@ function randomValue(): string {
 }
 
 function requireKey(key: string | undefined): string {
-  if (!key || !KEY_PATTERN.test(key)) throw new UsageError('config needs a KEY like API_TOKEN (letters, digits, _)');
+  if (!key || !KEY_PATTERN.test(key))
+    throw new UsageError('config needs a KEY like API_TOKEN (letters, digits, _)');
   return key;
 }
 
@@ -44,7 +45,8 @@ function requireKey(key: string | undefined): string {
 export const configSetCommand: Command = {
   words: ['config', 'set'],
   usage: 'stackctl config set KEY [VALUE | --from-stdin | --random] --stack S',
-  summary: 'Stores a secret for the stack in SSM (SecureString). Prefer --from-stdin or --random: a VALUE argument stays in your shell history.',
+  summary:
+    'Stores a secret for the stack in SSM (SecureString). Prefer --from-stdin or --random: a VALUE argument stays in your shell history.',
   async run({ positionals, flags }, io) {
     const key = requireKey(positionals[0]);
     const sources = [positionals[1] !== undefined, flags.fromStdin, flags.random].filter(Boolean).length;
@@ -96,7 +98,10 @@ async function listConfig(flags: Parameters<Command['run']>[0]['flags']) {
     found.push(...(page.Parameters ?? []));
     token = page.NextToken;
   } while (token);
-  const keys = found.map((p) => (p.Name ?? '').slice(prefix.length)).filter(Boolean).sort();
+  const keys = found
+    .map((p) => (p.Name ?? '').slice(prefix.length))
+    .filter(Boolean)
+    .sort();
   return { desired, stack, keys };
 }
 
@@ -104,14 +109,18 @@ async function listConfig(flags: Parameters<Command['run']>[0]['flags']) {
 export const configLsCommand: Command = {
   words: ['config', 'ls'],
   usage: 'stackctl config ls --stack S [--output text|json]',
-  summary: 'Lists the config keys set for the stack (names only, never values) and the required ones still missing.',
+  summary:
+    'Lists the config keys set for the stack (names only, never values) and the required ones still missing.',
   async run({ flags }, io) {
     const { desired, keys } = await listConfig(flags);
     const missing = desired.requiredSecrets.filter((k) => !keys.includes(k));
-    if (flags.output === 'json') io.out(formatData({ keys, required: desired.requiredSecrets, missing }, 'json'));
+    if (flags.output === 'json')
+      io.out(formatData({ keys, required: desired.requiredSecrets, missing }, 'json'));
     else {
-      for (const k of keys) io.out(`${k}${desired.requiredSecrets.includes(k) ? '' : '  (not used by the compose file)'}\n`);
-      for (const k of missing) io.out(`${k}  (missing: set it with \`stackctl config set ${k} --stack ${desired.stack}\`)\n`);
+      for (const k of keys)
+        io.out(`${k}${desired.requiredSecrets.includes(k) ? '' : '  (not used by the compose file)'}\n`);
+      for (const k of missing)
+        io.out(`${k}  (missing: set it with \`stackctl config set ${k} --stack ${desired.stack}\`)\n`);
     }
     return missing.length > 0 ? EXIT.changes : EXIT.ok;
   },

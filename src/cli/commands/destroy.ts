@@ -4,8 +4,8 @@
  * @module
  */
 import { formatPlanText, planToJsonValue } from '../../diff/index.js';
-import { planPass, reconcilePass } from '../../reconcilers/reconcile-stack.js';
 import { StackctlError } from '../../errors.js';
+import { planPass, reconcilePass } from '../../reconcilers/reconcile-stack.js';
 import { EXIT, paint } from '../output.js';
 import {
   openAwsSession,
@@ -24,7 +24,7 @@ export const destroyCommand: Command = {
   words: ['destroy'],
   usage: 'stackctl destroy --stack S [--yes] [--allow-data-loss] [--output text|json] [--stats]',
   summary:
-    'Deletes every resource carrying this stack\'s ownership tags, in reverse order, after showing the plan and asking for confirmation (skip with --yes). Databases and caches are kept unless --allow-data-loss; other stacks are never touched.',
+    "Deletes every resource carrying this stack's ownership tags, in reverse order, after showing the plan and asking for confirmation (skip with --yes). Databases and caches are kept unless --allow-data-loss; other stacks are never touched.",
   async run({ flags }, io) {
     const project = loadFromFlags(flags, requireStack(flags));
     const { clients, stats } = openAwsSession(flags, project.desired.region);
@@ -43,9 +43,14 @@ export const destroyCommand: Command = {
         io.err('Nothing to destroy.\n');
         return EXIT.ok;
       }
-      const ok = await io.confirm(`Destroy ${preview.plan.summary.delete} resources of stack ${project.desired.stack}?`);
+      const ok = await io.confirm(
+        `Destroy ${preview.plan.summary.delete} resources of stack ${project.desired.stack}?`,
+      );
       if (!ok) {
-        throw new StackctlError('NOT_CONFIRMED', 'destroy was not confirmed (pass --yes to run without a prompt); nothing was deleted');
+        throw new StackctlError(
+          'NOT_CONFIRMED',
+          'destroy was not confirmed (pass --yes to run without a prompt); nothing was deleted',
+        );
       }
     }
     const result = await reconcilePass({
@@ -64,7 +69,9 @@ export const destroyCommand: Command = {
     } else {
       const c = paint(flags.color);
       const s = result.report.summary;
-      io.out(`Destroyed ${s.applied} resources of ${project.desired.project}/${project.desired.stack}; kept ${s.skipped}, failed ${s.failed}, blocked ${s.blocked}.\n`);
+      io.out(
+        `Destroyed ${s.applied} resources of ${project.desired.project}/${project.desired.stack}; kept ${s.skipped}, failed ${s.failed}, blocked ${s.blocked}.\n`,
+      );
       for (const r of result.report.results) {
         if (r.status === 'skipped') io.out(`  ${c.yellow('kept')} ${r.logicalId}: ${r.message ?? ''}\n`);
         if (r.status === 'failed') io.out(`  ${c.red('✗')} ${r.logicalId}: ${r.error?.message ?? ''}\n`);

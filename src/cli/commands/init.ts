@@ -5,10 +5,10 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { StackctlError } from '../../errors.js';
 import { loadCompose } from '../../desired/compose/index.js';
 import { findComposeFile, stackDirOf } from '../../desired/load-project.js';
 import { renderStackFileTemplate } from '../../desired/stack/index.js';
+import { StackctlError } from '../../errors.js';
 import { EXIT } from '../output.js';
 import type { Command } from './types.js';
 
@@ -19,7 +19,8 @@ export const DEFAULT_INIT_STACK = 'dev';
 export const initCommand: Command = {
   words: ['init'],
   usage: 'stackctl init [--stack S] [--region R] [--force]',
-  summary: 'Writes .stackctl/<stack>.yaml, a commented starter stack file for the compose app (default stack: dev).',
+  summary:
+    'Writes .stackctl/<stack>.yaml, a commented starter stack file for the compose app (default stack: dev).',
   async run({ flags }, io) {
     const composeFile = findComposeFile({
       ...(flags.cwd ? { cwd: flags.cwd } : {}),

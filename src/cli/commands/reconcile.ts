@@ -37,7 +37,10 @@ export const reconcileCommand: Command = {
   summary:
     'Observes, plans and applies one pass under the stack lease, with live progress per resource. Exit 0 converged, 1 error, 2 something left undone (e.g. refused for data safety).',
   async run({ flags }, io) {
-    if (!flags.once) throw new UsageError('reconcile runs one pass and needs --once (the long-running loop is `stackctl operator`)');
+    if (!flags.once)
+      throw new UsageError(
+        'reconcile runs one pass and needs --once (the long-running loop is `stackctl operator`)',
+      );
     const project = loadFromFlags(flags, requireStack(flags));
     printWarnings(io, project.resolved.warnings);
     const { clients, stats } = openAwsSession(flags, project.desired.region);
@@ -45,7 +48,10 @@ export const reconcileCommand: Command = {
     const json = flags.output === 'json';
     const timeoutMs = (flags.timeoutSeconds ?? DEFAULT_WAIT_TIMEOUT_SECONDS) * 1000;
     const signal = flags.timeoutSeconds ? AbortSignal.timeout(timeoutMs) : undefined;
-    if (!json) io.err(`reconciling ${project.desired.project}/${project.desired.stack} in ${project.desired.region}\n`);
+    if (!json)
+      io.err(
+        `reconciling ${project.desired.project}/${project.desired.stack} in ${project.desired.region}\n`,
+      );
     const result = await reconcilePass({
       desired: project.desired,
       clients,
@@ -62,7 +68,9 @@ export const reconcileCommand: Command = {
         desired: project.desired,
         clients,
         timeoutMs,
-        ...(json ? {} : { onWaiting: (waiting: readonly string[]) => io.err(`  waiting on ${waiting.join(', ')}\n`) }),
+        ...(json
+          ? {}
+          : { onWaiting: (waiting: readonly string[]) => io.err(`  waiting on ${waiting.join(', ')}\n`) }),
       });
       if (!health.healthy) code = EXIT.error;
     }
@@ -81,10 +89,12 @@ export const reconcileCommand: Command = {
       const line = `Applied ${s.applied}, unchanged ${s.noop}, failed ${s.failed}, blocked ${s.blocked}, skipped ${s.skipped}, conflicts ${s.conflict}.`;
       io.out(`${result.report.ok ? c.green(line) : c.red(line)}\n`);
       for (const r of result.report.results) {
-        if (r.status === 'failed' || r.status === 'conflict') io.out(`  ${c.red('✗')} ${r.logicalId}: ${r.error?.message ?? r.message ?? r.status}\n`);
+        if (r.status === 'failed' || r.status === 'conflict')
+          io.out(`  ${c.red('✗')} ${r.logicalId}: ${r.error?.message ?? r.message ?? r.status}\n`);
         if (r.status === 'blocked') io.out(`  - ${r.logicalId}: ${r.message ?? 'blocked'}\n`);
       }
-      if (health && !health.healthy) io.out(c.red(`not healthy after ${timeoutMs / 1000}s: ${health.waitingOn.join(', ')}\n`));
+      if (health && !health.healthy)
+        io.out(c.red(`not healthy after ${timeoutMs / 1000}s: ${health.waitingOn.join(', ')}\n`));
       printStats(io, flags, stats);
     }
     return code;

@@ -23,7 +23,9 @@ export const renderCommand: Command = {
       if (flags.output === 'json' || flags.output === 'yaml') io.out(formatData(rows, flags.output));
       else {
         for (const r of rows) {
-          const where = r.location ? ` ${r.location.file}${r.location.line ? `:${r.location.line}` : ''}` : '';
+          const where = r.location
+            ? ` ${r.location.file}${r.location.line ? `:${r.location.line}` : ''}`
+            : '';
           io.out(`${r.path} = ${JSON.stringify(r.value)}  (${r.layer}${where})\n`);
         }
       }
@@ -36,7 +38,9 @@ export const renderCommand: Command = {
         return EXIT.ok;
       case 'text': {
         const d = project.desired;
-        io.out(`stack ${d.stack} of ${d.project} in ${d.region} (${d.mode}): ${d.resources.length} resources\n`);
+        io.out(
+          `stack ${d.stack} of ${d.project} in ${d.region} (${d.mode}): ${d.resources.length} resources\n`,
+        );
         for (const r of d.resources) io.out(`  ${r.kind.padEnd(30)} ${r.logicalId.padEnd(34)} ${r.name}\n`);
         if (d.requiredSecrets.length) io.out(`secrets from SSM: ${d.requiredSecrets.join(', ')}\n`);
         return EXIT.ok;

@@ -24,7 +24,9 @@ export const stacksLsCommand: Command = {
     });
     if (flags.output === 'json') io.out(formatData(rows, 'json'));
     else if (rows.length === 0) io.out('no stacks yet: create one with `stackctl init --stack dev`\n');
-    else for (const r of rows) io.out(`${r.stack.padEnd(16)} ${r.region.padEnd(14)} ${r.mode.padEnd(18)} ${r.domain ?? '-'}\n`);
+    else
+      for (const r of rows)
+        io.out(`${r.stack.padEnd(16)} ${r.region.padEnd(14)} ${r.mode.padEnd(18)} ${r.domain ?? '-'}\n`);
     return EXIT.ok;
   },
 };
