@@ -19,10 +19,17 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { CallStats } from './call-stats.js';
 import { attachCallStats } from './call-stats-middleware.js';
+import { attachFaultInjectionFromEnv } from './fault-injection.js';
 import type { AwsClients } from './types.js';
 
 /** SDK attempts per call; p-retry wraps whole steps on top, so layers must not multiply further. */
 export const SDK_MAX_ATTEMPTS = 3;
+
+/** A call that has not answered by then is failed (and retried by the SDK): a hung connection must not stall a pass forever. */
+export const REQUEST_TIMEOUT_MS = 60_000;
+
+/** Time allowed to open a connection. */
+export const CONNECTION_TIMEOUT_MS = 5_000;
 
 /** Options for {@link createAwsClients}. */
 export interface AwsClientOptions {
@@ -54,6 +61,7 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     region: options.region,
     retryMode: 'adaptive',
     maxAttempts: options.maxAttempts ?? SDK_MAX_ATTEMPTS,
+    requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, connectionTimeout: CONNECTION_TIMEOUT_MS },
     ...(endpoint ? { endpoint } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
     ...(options.credentials ? { credentials: { ...options.credentials } } : {}),
@@ -76,5 +84,7 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     tagging: new ResourceGroupsTaggingAPIClient(config),
   };
   if (options.stats) attachCallStats(clients, options.stats);
+  // Crash tests only: inert unless STACKCTL_FAULT_KILL_AFTER_MUTATIONS is set (see fault-injection.ts).
+  attachFaultInjectionFromEnv(clients);
   return clients;
 }

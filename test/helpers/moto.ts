@@ -7,13 +7,18 @@
  * @module
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** A running moto server. */
 export interface MotoServer {
   /** `http://127.0.0.1:<port>`: pass as the SDK endpoint. */
   readonly endpoint: string;
   readonly pid: number;
+  /** moto's request log (removed by `stop`). */
+  readonly logFile: string;
   /** Wipes all state (POST /moto-api/reset), faster than a restart between tests. */
   reset(): Promise<void>;
   stop(): Promise<void>;
@@ -54,18 +59,27 @@ export async function freePort(): Promise<number> {
 export async function startMoto(options: { env?: Record<string, string> } = {}): Promise<MotoServer> {
   assertMotoAvailable();
   const port = await freePort();
+  // moto logs every request to stderr. It goes to a file, not a pipe: a parent blocked in spawnSync (the
+  // demo) would leave a pipe undrained, and moto, blocked writing its log, would stop answering.
+  const logDir = mkdtempSync(join(tmpdir(), 'moto-'));
+  const logFile = join(logDir, 'moto.log');
+  const logFd = openSync(logFile, 'w');
   const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', logFd, logFd],
     env: { ...process.env, MOTO_ECS_SERVICE_RUNNING: '1', ...options.env },
   });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr = (stderr + d.toString()).slice(-4000);
-  });
+  closeSync(logFd);
+  const logTail = () => {
+    try {
+      return readFileSync(logFile, 'utf8').slice(-4000);
+    } catch {
+      return '';
+    }
+  };
   const endpoint = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + MOTO_START_TIMEOUT_MS;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode}: ${stderr}`);
+    if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode}: ${logTail()}`);
     try {
       const res = await fetch(`${endpoint}/moto-api/`);
       if (res.ok || res.status < 500) break;
@@ -75,7 +89,7 @@ export async function startMoto(options: { env?: Record<string, string> } = {}):
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(
-        `moto_server did not answer on ${endpoint} within ${MOTO_START_TIMEOUT_MS} ms: ${stderr}`,
+        `moto_server did not answer on ${endpoint} within ${MOTO_START_TIMEOUT_MS} ms: ${logTail()}`,
       );
     }
     await new Promise((r) => setTimeout(r, 100));
@@ -87,6 +101,7 @@ export async function startMoto(options: { env?: Record<string, string> } = {}):
     async reset() {
       await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
     },
+    logFile,
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise<void>((r) => child.once('exit', () => r()));
@@ -94,6 +109,7 @@ export async function startMoto(options: { env?: Record<string, string> } = {}):
       const timer = setTimeout(() => child.exitCode === null && process.kill(pid, 'SIGKILL'), 5000);
       await exited;
       clearTimeout(timer);
+      rmSync(logDir, { recursive: true, force: true });
     },
   };
 }
