@@ -1,0 +1,136 @@
+/**
+ * `stackctl status`: one line per stack, for people and scripts: sync, health, generation, last pass,
+ * services running/desired.
+ *
+ * Sync and health are observed live (the same read-only pass as `drift`); generation and the last pass
+ * come from the state table when it has them (the operator's STATUS/SPEC items, else the newest pass
+ * event), and "-" otherwise.
+ *
+ * @module
+ */
+import { isNotFound } from '../../aws/index.js';
+import type { AwsClients } from '../../aws/types.js';
+import type { DesiredStack } from '../../desired/resource-types.js';
+import { describeServiceCounts } from '../../observed/service-counts.js';
+import type { StackDriftResult } from '../../reconcilers/drift-pass.js';
+import { getSpec, listEvents, readStatus, type StackRef } from '../../state/index.js';
+import { EXIT, formatData, paint } from '../output.js';
+import { stateTableName } from './aws-context.js';
+import { collectDrift } from './drift.js';
+import type { Command } from './types.js';
+
+/** One row of `status`. */
+export interface StatusRow {
+  readonly stack: string;
+  readonly region: string;
+  readonly sync: string;
+  readonly health: string;
+  /** Spec generation / observed generation, when the state table has them. */
+  readonly generation: string;
+  readonly lastPass: string;
+  /** `running/desired` summed over services, and per service. */
+  readonly services: string;
+  readonly perService: readonly {
+    readonly service: string;
+    readonly running: number | null;
+    readonly desired: number;
+  }[];
+  readonly error?: string;
+}
+
+async function orNothing<T>(read: Promise<T>): Promise<T | undefined> {
+  try {
+    return await read;
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
+async function stateColumns(ref: StackRef): Promise<{ generation: string; lastPass: string }> {
+  const [spec, status, events] = await Promise.all([
+    orNothing(getSpec(ref)),
+    orNothing(readStatus(ref)),
+    orNothing(listEvents({ ...ref, limit: 1 })),
+  ]);
+  const observed = status?.observedGeneration;
+  const generation =
+    spec === undefined
+      ? '-'
+      : observed === undefined
+        ? String(spec.generation)
+        : `${spec.generation}/${observed}`;
+  const pass = status?.lastPass;
+  const event = events?.[0];
+  const lastPass = pass ? `${pass.finishedAt} ${pass.result}` : event ? `${event.at} ${event.reason}` : '-';
+  return { generation, lastPass };
+}
+
+async function rowOf(result: StackDriftResult, table: string): Promise<StatusRow> {
+  const { drift } = result;
+  const base = { stack: drift.stack, region: drift.region, sync: drift.sync, health: drift.health };
+  const clients: AwsClients | undefined = result.clients;
+  const desired: DesiredStack | undefined = result.desired;
+  if (!clients || !desired) {
+    return {
+      ...base,
+      generation: '-',
+      lastPass: '-',
+      services: '-',
+      perService: [],
+      ...(drift.error ? { error: drift.error } : {}),
+    };
+  }
+  const ref = { client: clients.dynamodb, table, project: desired.project, stack: desired.stack };
+  const [state, counts] = await Promise.all([stateColumns(ref), describeServiceCounts(clients, desired)]);
+  const running = counts.reduce((sum, c) => sum + (c.running ?? 0), 0);
+  const wanted = counts.reduce((sum, c) => sum + c.desired, 0);
+  return {
+    ...base,
+    ...state,
+    services: counts.length === 0 ? '-' : `${running}/${wanted}`,
+    perService: counts.map((c) => ({ service: c.service, running: c.running ?? null, desired: c.desired })),
+    ...(drift.error ? { error: drift.error } : {}),
+  };
+}
+
+const HEADER = ['STACK', 'REGION', 'SYNC', 'HEALTH', 'GENERATION', 'LAST PASS', 'SERVICES'] as const;
+
+/** `status [--stack S | --all]`. */
+export const statusCommand: Command = {
+  words: ['status'],
+  usage: 'stackctl status (--stack S | --all) [--output text|json]',
+  summary:
+    'One line per stack: sync (Synced/OutOfSync), health, generation, last pass and services running/desired, observed live. Read-only; exit 1 when a stack could not be checked.',
+  async run({ flags }, io) {
+    const { results } = await collectDrift(flags, io);
+    const table = stateTableName(flags);
+    const rows = await Promise.all(results.map((r) => rowOf(r, table)));
+    if (flags.output === 'json' || flags.output === 'yaml') io.out(formatData(rows, flags.output));
+    else {
+      const cells = rows.map((r) => [
+        r.stack,
+        r.region,
+        r.sync,
+        r.health,
+        r.generation,
+        r.lastPass,
+        r.services,
+      ]);
+      const widths = HEADER.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
+      const line = (c: readonly string[]): string =>
+        c
+          .map((v, i) => v.padEnd(widths[i] ?? 0))
+          .join('  ')
+          .trimEnd();
+      const c = paint(flags.color);
+      io.out(`${line(HEADER)}\n`);
+      for (const [i, r] of rows.entries()) {
+        const text = line(cells[i] ?? []);
+        io.out(`${r.sync === 'Synced' ? text : c.yellow(text)}\n`);
+        if (r.error) io.out(`  ${c.red('error:')} ${r.error}\n`);
+      }
+    }
+    return rows.some((r) => r.error !== undefined) ? EXIT.error : EXIT.ok;
+  },
+};

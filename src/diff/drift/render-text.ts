@@ -1,0 +1,76 @@
+/**
+ * The drift report for a terminal: one status line per stack, driftctl-style sections with `~ + - !`
+ * markers, field changes as `live → desired`, and a footer with totals and coverage.
+ *
+ * @module
+ */
+import {
+  displayValue,
+  fixLabel,
+  ignoredLines,
+  resourceLabel,
+  resourcesIn,
+  SECTIONS,
+  summaryLine,
+} from './present.js';
+import type { DriftReport, StackDrift, SyncStatus } from './types.js';
+
+/** Options of {@link formatDriftText}. */
+export interface DriftTextOptions {
+  /** ANSI colours. @default false */
+  readonly color?: boolean;
+}
+
+const CODES = { red: 31, green: 32, yellow: 33, dim: 2, bold: 1 } as const;
+
+type Paint = (tone: keyof typeof CODES, s: string) => string;
+
+function painter(enabled: boolean): Paint {
+  return (tone, s) => (enabled ? `\u001b[${CODES[tone]}m${s}\u001b[0m` : s);
+}
+
+function syncTone(sync: SyncStatus): keyof typeof CODES {
+  return sync === 'Synced' ? 'green' : sync === 'OutOfSync' ? 'yellow' : 'red';
+}
+
+function stackLines(stack: StackDrift, paint: Paint): string[] {
+  const head = `${paint('bold', stack.stack)} (${stack.region}): ${paint(syncTone(stack.sync), stack.sync)} / ${stack.health}`;
+  if (stack.error !== undefined) return [head, `  ${paint('red', 'error:')} ${stack.error}`];
+  const lines = [head, `  ${summaryLine(stack.summary)}`];
+  for (const section of SECTIONS) {
+    const items = resourcesIn(stack, section.status);
+    if (items.length === 0) continue;
+    lines.push(`  ${section.title} (${section.hint(stack.stack)}):`);
+    for (const r of items) {
+      const detail = r.status === 'changed' ? ` [${fixLabel(r.fix)}]` : r.reason ? `: ${r.reason}` : '';
+      lines.push(
+        `    ${section.marker} ${r.kind} ${r.logicalId}  ${paint('dim', resourceLabel(r))}${detail}`,
+      );
+      for (const f of r.fields) {
+        const mark = f.fix === 'replace' ? paint('red', '  # forces replacement') : '';
+        lines.push(`        ${f.path}: ${displayValue(f.observed)} → ${displayValue(f.desired)}${mark}`);
+      }
+    }
+  }
+  const ignored = ignoredLines(stack);
+  if (ignored.length > 0) lines.push(`  ${paint('dim', `Ignored: ${ignored.join(', ')}`)}`);
+  return lines;
+}
+
+/**
+ * Renders the report as plain (optionally coloured) text. Field changes read `live → desired`.
+ *
+ * @example
+ * process.stdout.write(formatDriftText(report, { color: process.stdout.isTTY }));
+ */
+export function formatDriftText(report: DriftReport, options: DriftTextOptions = {}): string {
+  const paint = painter(options.color ?? false);
+  const out: string[] = [];
+  for (const stack of report.stacks) out.push(...stackLines(stack, paint), '');
+  const s = report.summary;
+  const stacks = `${s.stacksOutOfSync} of ${s.stacks} stack${s.stacks === 1 ? '' : 's'} out of sync${
+    s.stacksWithErrors > 0 ? `, ${s.stacksWithErrors} not checked` : ''
+  }`;
+  out.push(`${paint(syncTone(report.sync), report.sync)}: ${stacks}; ${summaryLine(s)}.`);
+  return `${out.join('\n')}\n`;
+}
