@@ -5,7 +5,7 @@
  * @module
  */
 import { stringify as toYaml } from 'yaml';
-import { formatProblem, StackctlError, type Warning } from '../errors.js';
+import { formatProblem, type SourceLocation, StackctlError, type Warning } from '../errors.js';
 
 /** Exit codes shared by every command. */
 export const EXIT = {
@@ -40,12 +40,22 @@ export function printWarnings(io: Io, warnings: readonly Warning[]): void {
   for (const w of warnings) io.err(`warning: ${formatProblem(w.message, w.location, w.field)}\n`);
 }
 
+/** The fields every collected problem has, whether an error or a plain record. */
+interface ProblemLike {
+  readonly message: string;
+  readonly location?: SourceLocation | undefined;
+  readonly field?: string | undefined;
+}
+
 /** A user-facing one-or-more-line description of any error, never a stack trace. */
 export function describeError(err: unknown): string {
   if (err instanceof StackctlError) {
-    const problems = (err as { problems?: readonly StackctlError[] }).problems;
+    // Layers collect problems either as errors or as plain records (StackProblem, RenderProblem):
+    // format them from their fields, which both shapes have.
+    const problems = (err as { problems?: readonly ProblemLike[] }).problems;
     if (problems && problems.length > 0) {
-      return `${err.message.split('\n')[0]}\n${problems.map((p) => `  ${p.describe()}`).join('\n')}`;
+      const lines = problems.map((p) => `  ${formatProblem(p.message, p.location, p.field)}`);
+      return `${err.message.split('\n')[0]}\n${lines.join('\n')}`;
     }
     return err.describe();
   }

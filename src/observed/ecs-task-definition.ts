@@ -2,7 +2,7 @@
  * Observes `ecs.TaskDefinition`: the latest ACTIVE revision of each family, normalized to the spec shape.
  *
  * A task definition is immutable, so "the resource" is its family and the live state is the newest ACTIVE
- * revision; `outputs.arn` is that revision's full ARN, which services reference. Families of this stack
+ * revision (the newest one of ours when a foreign revision was registered on top); `outputs.arn` is that revision's full ARN, which services reference. Families of this stack
  * that are no longer desired are discovered with ListTaskDefinitionFamilies(`<project>-<stack>-`).
  *
  * @module
@@ -105,6 +105,43 @@ export async function latestActiveRevision(
     : undefined;
 }
 
+/** How many older ACTIVE revisions are described, newest first, looking for this stack's own one. */
+export const OWNED_REVISION_LOOKBACK = 10;
+
+/**
+ * The newest ACTIVE revision of `family` carrying this stack's ownership tags, other than `latest`
+ * (which is not ours), or undefined. A revision registered by hand on top of ours (the console's "create
+ * new revision", a script) carries no tags: the family is still ours, what we own is our newest revision,
+ * and a service moved onto the foreign one then shows as the service's own `taskDefinition` drift
+ * instead of blocking the whole family as a conflict. Only runs when the latest revision is not ours.
+ */
+async function newestOwnedRevision(
+  ctx: ObserveContext,
+  family: string,
+  latest: Described,
+): Promise<Described | undefined> {
+  const list = await ctx.clients.ecs.send(
+    new ListTaskDefinitionsCommand({ familyPrefix: family, status: 'ACTIVE', sort: 'DESC' }),
+  );
+  const older = (list.taskDefinitionArns ?? [])
+    .filter((a) => familyOf(a) === family && a !== latest.td.taskDefinitionArn)
+    .slice(0, OWNED_REVISION_LOOKBACK);
+  for (const arn of older) {
+    const d = await describe(ctx, arn);
+    if (d?.taskDefinition?.status !== 'ACTIVE') continue;
+    if (isOwnedBy(ecsTagsToRecord(d.tags), ctx.project, ctx.stack))
+      return { td: d.taskDefinition, tags: d.tags };
+  }
+  return undefined;
+}
+
+/** The revision that stands for `family`: the latest ACTIVE one, or our newest when the latest is foreign. */
+async function familyRevision(ctx: ObserveContext, family: string): Promise<Described | undefined> {
+  const latest = await latestActiveRevision(ctx, family);
+  if (!latest || isOwnedBy(ecsTagsToRecord(latest.tags), ctx.project, ctx.stack)) return latest;
+  return (await newestOwnedRevision(ctx, family, latest)) ?? latest;
+}
+
 async function listStackFamilies(ctx: ObserveContext): Promise<string[]> {
   const out: string[] = [];
   const pages = paginateListTaskDefinitionFamilies(
@@ -179,7 +216,7 @@ export const ecsTaskDefinitionObserver: Observer = {
     for (const t of targets) targeted.add(t.physicalId ? familyOf(t.physicalId) : t.name);
     for (const t of targets) targeted.add(t.name);
     const families = uniqueSorted([...targeted, ...(await listStackFamilies(ctx))]);
-    const found = await mapLimited(families, (f) => latestActiveRevision(ctx, f));
+    const found = await mapLimited(families, (f) => familyRevision(ctx, f));
     const out: ObservedResource[] = [];
     for (const d of found) {
       if (!d) continue;

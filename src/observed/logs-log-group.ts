@@ -1,5 +1,7 @@
 /**
- * Observes `logs.LogGroup`: name and retention, tags from ListTagsForResource (Describe has none).
+ * Observes `logs.LogGroup`: name and retention. Describe has no tags and ListTagsForResource reads one
+ * group per call, so tags come from one Resource Groups Tagging API query for the stack (constant in the
+ * number of groups), with ListTagsForResource only for groups that query does not list as ours.
  *
  * @module
  */
@@ -11,7 +13,11 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import { isOwnedBy } from '../desired/tags.js';
 import { collectPages, identify } from './ec2-common.js';
+import { discoverTaggedResources } from './tag-discovery.js';
 import type { ObserveContext, ObservedResource, Observer, ObserveTarget } from './types.js';
+
+/** What marks a log group ARN (`arn:aws:logs:<region>:<account>:log-group:<name>`). */
+const LOG_GROUP_ARN_MARKER = ':log-group:';
 
 /** Every stackctl log group of a stack lives under this prefix, so one paginated Describe finds them all. */
 export function logGroupPrefix(project: string, stack: string): string {
@@ -52,11 +58,18 @@ export const logsLogGroupObserver: Observer = {
       const exact = (await describeByPrefix(logs, name)).find((g) => g.logGroupName === name);
       if (exact) groups.set(name, exact);
     }
+    // One tagging call answers for every group carrying our tags; only the others (foreign, or too new
+    // for the tagging index) cost a ListTagsForResource each.
+    const tagged =
+      groups.size > 0 ? await discoverTaggedResources(ctx, 'logs', LOG_GROUP_ARN_MARKER) : new Map();
     const observed = await Promise.all(
       [...groups.values()].map(async (group): Promise<ObservedResource | undefined> => {
         const name = group.logGroupName ?? '';
         const arn = logGroupArn(group);
-        const tags = (await logs.send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags ?? {};
+        const tags =
+          tagged.get(arn) ??
+          (await logs.send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags ??
+          {};
         const matched = targets.find((t) => t.name === name);
         if (
           !matched &&

@@ -13,6 +13,7 @@
  */
 import { paginateGetResources } from '@aws-sdk/client-resource-groups-tagging-api';
 import { TAG_KEYS } from '../desired/resource-types.js';
+import { tagListToRecord } from '../desired/tags.js';
 import { collectPages } from './ec2-common.js';
 import type { ObserveContext } from './types.js';
 
@@ -33,6 +34,20 @@ export async function discoverTaggedArns(
   service: string,
   arnMarker: string,
 ): Promise<string[]> {
+  return [...(await discoverTaggedResources(ctx, service, arnMarker)).keys()].sort();
+}
+
+/**
+ * {@link discoverTaggedArns} with each resource's tags (GetResources returns them inline): for kinds
+ * whose own API reads tags one resource at a time (log groups), this is the batched tag read.
+ *
+ * @example (await discoverTaggedResources(ctx, 'logs', ':log-group:')).get(arn)?.['stackctl:logical-id']
+ */
+export async function discoverTaggedResources(
+  ctx: ObserveContext,
+  service: string,
+  arnMarker: string,
+): Promise<Map<string, Record<string, string>>> {
   const mappings = await collectPages(
     paginateGetResources(
       { client: ctx.clients.tagging },
@@ -47,8 +62,12 @@ export async function discoverTaggedArns(
     ),
     (page) => page.ResourceTagMappingList,
   );
-  const arns = mappings.map((m) => m.ResourceARN ?? '').filter((arn) => arn.includes(arnMarker));
-  return [...new Set(arns)].sort();
+  const out = new Map<string, Record<string, string>>();
+  for (const m of mappings) {
+    const arn = m.ResourceARN ?? '';
+    if (arn.includes(arnMarker)) out.set(arn, tagListToRecord(m.Tags));
+  }
+  return out;
 }
 
 /** The part of an ARN after `marker` (`arn:…:subgrp:my-group` with `:subgrp:` → `my-group`). */
