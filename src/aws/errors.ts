@@ -75,6 +75,14 @@ function isDynamoDbError(err: unknown): boolean {
   return err instanceof DynamoDBServiceException;
 }
 
+/** The HTTP status of a failed call: modeled errors carry `$metadata`, unparseable bodies only `$response`. */
+function httpStatusOf(e: NonNullable<ReturnType<typeof asErrorLike>>): number | undefined {
+  const fromMetadata = e.$metadata?.httpStatusCode;
+  if (typeof fromMetadata === 'number') return fromMetadata;
+  const response = (e as { readonly $response?: { readonly statusCode?: unknown } }).$response;
+  return typeof response?.statusCode === 'number' ? response.statusCode : undefined;
+}
+
 function classifyOnce(err: unknown): AwsErrorClass | undefined {
   if (err instanceof AwsCallError) return err.errorClass;
   const e = asErrorLike(err);
@@ -85,7 +93,10 @@ function classifyOnce(err: unknown): AwsErrorClass | undefined {
     const cls = classifyByName(code, message, isDynamoDbError(err));
     if (cls) return cls;
   }
-  if (e.$metadata?.httpStatusCode === 429) return 'throttle';
+  const status = httpStatusOf(e);
+  if (status === 429) return 'throttle';
+  // A 5xx that outlived the SDK's own retries is still AWS's fault, not the request's: requeue the step.
+  if (status !== undefined && status >= 500) return 'busy';
   if (e.$fault === 'client') return 'permanent';
   return undefined;
 }
@@ -96,8 +107,8 @@ function classifyOnce(err: unknown): AwsErrorClass | undefined {
  * An {@link AwsCallError} keeps the class it was built with; anything else is matched by name (see the
  * module doc), and when nothing matches its `cause` chain is tried, so a store error wrapping an SDK
  * exception still classifies. An unrecognised modeled client fault is `permanent` (the request itself is
- * wrong); anything else unrecognised (network failures the SDK already retried, moto 500s, bugs) is
- * `unknown` and is not retried by {@link isRetryable}.
+ * wrong); an HTTP 5xx the SDK already retried is `busy` (server-side, worth a later step retry); anything
+ * else unrecognised (network failures, bugs) is `unknown` and is not retried by {@link isRetryable}.
  *
  * @example classifyAwsError({ name: 'InvalidGroup.Duplicate' }) // 'already-exists'
  */

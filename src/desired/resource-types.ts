@@ -106,6 +106,22 @@ export interface DesiredStack {
   readonly requiredSecrets: readonly string[];
 }
 
+/**
+ * Names an ACM certificate holds beside its domain, at most: ACM's default quota is 10 domain names per
+ * certificate.
+ */
+export const CERTIFICATE_MAX_SANS = 9;
+
+/**
+ * The output attributes of the DNS validation record of a certificate's `index`-th name: 0 is its
+ * domain, i ≥ 1 the i-th of its subject alternative names in code-unit order. Every name has a record
+ * of its own (ACM issues the certificate only once all of them resolve).
+ */
+export function validationRecordAttrs(index: number): { readonly name: string; readonly value: string } {
+  const suffix = index === 0 ? '' : String(index);
+  return { name: `validationRecordName${suffix}`, value: `validationRecordValue${suffix}` };
+}
+
 /** Attributes each kind exposes to {@link Ref}s once it exists. */
 export const RESOURCE_OUTPUTS: Readonly<Record<ResourceKind, readonly string[]>> = {
   'ec2.Vpc': ['id'],
@@ -124,7 +140,13 @@ export const RESOURCE_OUTPUTS: Readonly<Record<ResourceKind, readonly string[]>>
   'elbv2.TargetGroup': ['arn'],
   'elbv2.Listener': ['arn'],
   'elbv2.ListenerRule': ['arn'],
-  'acm.Certificate': ['arn', 'validationRecordName', 'validationRecordValue'],
+  'acm.Certificate': [
+    'arn',
+    ...Array.from({ length: CERTIFICATE_MAX_SANS + 1 }, (_, i) => {
+      const attrs = validationRecordAttrs(i);
+      return [attrs.name, attrs.value];
+    }).flat(),
+  ],
   'route53.Record': ['fqdn'],
   'rds.DBSubnetGroup': ['name'],
   'rds.DBInstance': ['address', 'port', 'arn'],

@@ -6,6 +6,7 @@
  */
 import { isRef, STATEFUL_KINDS } from '../desired/resource-types.js';
 import { canonicalJson } from './canonical-json.js';
+import { isDataSafetyRefusal } from './data-safety.js';
 import { redactPlan } from './redact-plan.js';
 import type { FieldDelta, Plan, PlanStep } from './types.js';
 
@@ -74,7 +75,11 @@ function stepLines(step: PlanStep): { readonly tone: Tone; readonly lines: reado
     case 'conflict':
       return { tone: 'red', lines: [`${head('!', 'conflict', step)} (${a.reason})`] };
     case 'skip':
-      return { tone: 'dim', lines: [`${head('·', 'skip', step)} (${a.reason})`] };
+      // A refused replacement or deletion of data is the one skip the reader must not miss.
+      return {
+        tone: isDataSafetyRefusal(a) ? 'boldRed' : 'dim',
+        lines: [`${head('·', 'skip', step)} (${a.reason})`],
+      };
   }
 }
 

@@ -5,6 +5,14 @@
  */
 export { canonicalJson, isPlainObject, sortKeysDeep } from './canonical-json.js';
 export { type DiffOptions, diffResource } from './compare.js';
+export {
+  DATA_SAFETY_PREFIX,
+  isDataSafetyRefusal,
+  keepWhatKeptDataUses,
+  majorUpgradeReason,
+  majorVersion,
+  type Removal,
+} from './data-safety.js';
 export { DuplicateLogicalIdError, PlanCycleError } from './errors.js';
 export {
   type FormatPlanOptions,

@@ -12,6 +12,7 @@ import {
 import { isOwnedBy } from '../desired/tags.js';
 import type { ObservedResource } from '../observed/types.js';
 import { diffResource } from './compare.js';
+import { DATA_SAFETY_PREFIX, majorUpgradeReason } from './data-safety.js';
 import { replaceReason } from './immutable-fields.js';
 import { type OutputsByLogicalId, resolveRefsPartial } from './resolve-refs.js';
 import { tagDeltas } from './tags.js';
@@ -35,10 +36,23 @@ export interface DecisionContext {
   readonly changing: ReadonlySet<string>;
 }
 
-/** The data-safety refusal shown instead of a replacement or deletion of a stateful resource. */
-export function dataSafetyReason(kind: ResourceKind, what: 'replace' | 'delete', why = ''): string {
-  const verb = what === 'replace' ? `would be replaced (${why})` : 'would be deleted';
-  return `data safety: ${kind} ${verb} and holds data; rerun with --allow-data-loss to allow it`;
+/**
+ * The data-safety refusal shown instead of a replacement, deletion or major version change of a
+ * stateful resource; it starts with {@link DATA_SAFETY_PREFIX}.
+ */
+export function dataSafetyReason(
+  kind: ResourceKind,
+  what: 'replace' | 'delete' | 'upgrade',
+  why = '',
+): string {
+  const verb =
+    what === 'replace'
+      ? `would be replaced (${why})`
+      : what === 'upgrade'
+        ? `would change in place (${why})`
+        : 'is no longer rendered and would be deleted';
+  const outcome = what === 'delete' ? 'it is kept' : 'it is left as it is';
+  return `${DATA_SAFETY_PREFIX} ${kind} ${verb} and holds data; ${outcome}: rerun with --allow-data-loss to allow it`;
 }
 
 /**
@@ -86,6 +100,10 @@ export function decideAction(
       return { type: 'skip', desired, reason: dataSafetyReason(desired.kind, 'replace', reason) };
     }
     return { type: 'replace', desired, observed, deltas, reason };
+  }
+  const upgrade = majorUpgradeReason(desired.kind, deltas);
+  if (upgrade !== undefined && !ctx.allowDataLoss) {
+    return { type: 'skip', desired, reason: dataSafetyReason(desired.kind, 'upgrade', upgrade) };
   }
   if (deltas.length > 0) return { type: 'update', desired, observed, deltas };
   return { type: 'noop', desired, observed };

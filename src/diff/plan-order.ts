@@ -75,7 +75,12 @@ export function computeAfter(nodes: readonly OrderNode[]): ReadonlyMap<string, r
   }
   const deletes = nodes.filter((n) => n.deleteSide);
   for (const d of deletes) {
-    for (const e of deletes) if (e !== d && mustDeleteBefore(e.kind, d.kind)) add(d.logicalId, e.logicalId);
+    // A kept resource (a refused delete) is never deleted: the kind order does not apply to it; what it
+    // still uses is kept with it (data-safety.ts), and references below still order the rest.
+    for (const e of deletes) {
+      if (e !== d && e.action.type === 'delete' && mustDeleteBefore(e.kind, d.kind))
+        add(d.logicalId, e.logicalId);
+    }
   }
   for (const d of deletes) {
     if (d.observed === undefined) continue;

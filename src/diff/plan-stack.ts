@@ -9,6 +9,7 @@
 import type { DesiredResource, ResourceKind } from '../desired/resource-types.js';
 import { isOwnedBy } from '../desired/tags.js';
 import type { ObservedResource } from '../observed/types.js';
+import { keepWhatKeptDataUses } from './data-safety.js';
 import { DuplicateLogicalIdError } from './errors.js';
 import {
   type DecisionContext,
@@ -75,7 +76,8 @@ export function summarize(steps: readonly PlanStep[]): Readonly<Record<ActionTyp
  *
  * Per desired resource: nothing observed → create; observed without this stack's ownership tags →
  * conflict; deltas with an immutable field → replace (or a data-safety skip for stateful kinds);
- * other deltas → update; none → noop. Owned observed resources nothing desires → delete. Fields that
+ * other deltas → update; none → noop. Owned observed resources nothing desires → delete (a stateful one
+ * is kept without `allowDataLoss`, and so is what it still uses: data-safety.ts). Fields that
  * reference a dependency being created or replaced count as changing, so a replaced target group
  * updates the service that points at it.
  *
@@ -137,17 +139,13 @@ export function planStack(input: PlanInput): Plan {
   const leftovers = input.observed
     .filter((o) => !pairedSet.has(o) && isOwnedBy(o.tags, project, stack))
     .sort((a, b) => (a.logicalId + a.physicalId < b.logicalId + b.physicalId ? -1 : 1));
-  for (const o of leftovers) {
+  const removals = keepWhatKeptDataUses(
+    leftovers.map((o) => ({ observed: o, action: decideRemoval(o, ctx) })),
+  );
+  for (const { observed: o, action } of removals) {
     const id = usedIds.has(o.logicalId) ? `${o.logicalId}#${o.physicalId}` : o.logicalId;
     usedIds.add(id);
-    nodes.push({
-      logicalId: id,
-      kind: o.kind,
-      action: decideRemoval(o, ctx),
-      deps: [],
-      observed: o,
-      deleteSide: true,
-    });
+    nodes.push({ logicalId: id, kind: o.kind, action, deps: [], observed: o, deleteSide: true });
   }
 
   const after = computeAfter(nodes);

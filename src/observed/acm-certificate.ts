@@ -16,7 +16,7 @@ import {
   paginateListCertificates,
 } from '@aws-sdk/client-acm';
 import { isNotFound } from '../aws/errors.js';
-import { TAG_KEYS } from '../desired/resource-types.js';
+import { TAG_KEYS, validationRecordAttrs } from '../desired/resource-types.js';
 import { isOwnedBy, tagListToRecord } from '../desired/tags.js';
 import { alignToDesired, collectPages, resolveSpecString } from './ec2-common.js';
 import { compactSpec, mapLimited } from './observe-helpers.js';
@@ -44,16 +44,31 @@ export function certificateHealth(status: string | undefined): { health: Health;
 }
 
 /**
- * `arn`, and the validation CNAME of the certificate's own domain (the first validation option on AWS;
- * looked up by domain because moto lists them in any order) once ACM has generated it.
+ * The names of a certificate in output order: its domain, then its other names in code-unit order (the
+ * renderer's order of `subjectAlternativeNames`), so index i is {@link validationRecordAttrs}(i).
+ */
+export function certificateNames(cert: CertificateDetail): string[] {
+  const domain = cert.DomainName ?? '';
+  const others = [...new Set(cert.SubjectAlternativeNames ?? [])].filter((n) => n !== domain).sort();
+  return [domain, ...others];
+}
+
+/**
+ * `arn`, and the validation CNAME of each of the certificate's names once ACM has generated it: the
+ * domain's as `validationRecordName`/`validationRecordValue`, the i-th other name's with suffix i.
+ * Looked up by domain name, because moto lists the validation options in any order.
  */
 export function certificateOutputs(cert: CertificateDetail): Record<string, string> {
   const out: Record<string, string> = {};
   if (cert.CertificateArn) out.arn = cert.CertificateArn;
   const options = cert.DomainValidationOptions ?? [];
-  const record = (options.find((o) => o.DomainName === cert.DomainName) ?? options[0])?.ResourceRecord;
-  if (record?.Name) out.validationRecordName = record.Name;
-  if (record?.Value) out.validationRecordValue = record.Value;
+  certificateNames(cert).forEach((name, i) => {
+    const record = (options.find((o) => o.DomainName === name) ?? (i === 0 ? options[0] : undefined))
+      ?.ResourceRecord;
+    const attrs = validationRecordAttrs(i);
+    if (record?.Name) out[attrs.name] = record.Name;
+    if (record?.Value) out[attrs.value] = record.Value;
+  });
   return out;
 }
 

@@ -9,7 +9,7 @@ import {
   type NatGateway,
   paginateDescribeNatGateways,
 } from '@aws-sdk/client-ec2';
-import { tagListToRecord } from '../desired/tags.js';
+import { isOwnedBy, tagListToRecord } from '../desired/tags.js';
 import { collectPages, identify, missingTargetIds, ownershipFilters } from './ec2-common.js';
 import type { Health, ObserveContext, ObservedResource, Observer, ObserveTarget } from './types.js';
 
@@ -52,7 +52,11 @@ export const ec2NatGatewayObserver: Observer = {
     ctx: ObserveContext,
   ): Promise<readonly ObservedResource[]> {
     const { ec2 } = ctx.clients;
-    const tagged = await describeNats(ec2, ownershipFilters(ctx.project, ctx.stack));
+    // AWS applies the tag filters; moto 5.2.1 ignores them on DescribeNatGateways (it would hand back
+    // every stack's gateways as name collisions), so ownership is checked again here.
+    const tagged = (await describeNats(ec2, ownershipFilters(ctx.project, ctx.stack))).filter((n) =>
+      isOwnedBy(tagListToRecord(n.Tags), ctx.project, ctx.stack),
+    );
     const missing = missingTargetIds(targets, new Set(tagged.map((n) => n.NatGatewayId ?? '')));
     const byId =
       missing.length > 0 ? await describeNats(ec2, [{ Name: 'nat-gateway-id', Values: missing }]) : [];

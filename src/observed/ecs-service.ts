@@ -11,6 +11,10 @@
  * `[{ FARGATE, 1 }]`, anything else → `[]`), and AWS's deployment defaults. On moto a fresh service
  * therefore shows those fields as drift until the first update sets them.
  *
+ * `healthy` is not AWS configuration: it is reported only for targets whose desired spec has it (a
+ * service another one depends on with `condition: service_healthy`) and says whether the service is
+ * Healthy by {@link serviceHealth}.
+ *
  * @module
  */
 import {
@@ -213,15 +217,22 @@ function toObserved(s: Service, targets: readonly ObserveTarget[], ctx: ObserveC
     return t.name === name && (c === undefined || arnName(c) === cluster);
   });
   const id = identify(arn, name, tags, targets, nameMatch);
+  const target = targetOf(id.logicalId, targets);
+  const health = serviceHealth(s);
   return {
     kind: 'ecs.Service',
     logicalId: id.logicalId,
     name: id.name,
     physicalId: arn,
-    spec: alignService(normalizeService(s), targetOf(id.logicalId, targets), ctx),
+    spec: {
+      ...alignService(normalizeService(s), target, ctx),
+      // Only when a dependent awaits this service (`healthy: true` in the desired spec): whether it is
+      // healthy now, so an unhealthy one plans an update that waits before its dependents go ahead.
+      ...(target?.spec?.healthy === undefined ? {} : { healthy: health.health === 'Healthy' }),
+    },
     tags,
     outputs: { arn },
-    ...serviceHealth(s),
+    ...health,
   };
 }
 

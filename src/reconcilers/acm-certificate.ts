@@ -17,12 +17,13 @@ import {
   RequestCertificateCommand,
 } from '@aws-sdk/client-acm';
 import { classifyAwsError, isNotFound } from '../aws/errors.js';
-import type { SpecValue } from '../desired/resource-types.js';
+import { type SpecValue, validationRecordAttrs } from '../desired/resource-types.js';
 import { recordToTagList } from '../desired/tags.js';
 import type { FieldDelta } from '../diff/types.js';
 import { StackctlError } from '../errors.js';
 import {
   acmCertificateObserver,
+  certificateNames,
   certificateOutputs,
   describeCertificate,
 } from '../observed/acm-certificate.js';
@@ -51,10 +52,15 @@ export function acmIdempotencyToken(clientToken: string): string | undefined {
 /** The outputs of certificate `arn`, or NotReady while the validation record is not generated yet. */
 async function readyResult(acm: ACMClient, arn: string, logicalId: string): Promise<ApplyResult> {
   const cert = await describeCertificate(acm, arn);
-  const outputs = cert ? certificateOutputs(cert) : { arn };
-  if (outputs.validationRecordName === undefined || outputs.validationRecordValue === undefined) {
+  const outputs: Record<string, string> = cert ? certificateOutputs(cert) : { arn };
+  const names = cert ? certificateNames(cert) : [''];
+  const missing = names.filter((_, i) => {
+    const attrs = validationRecordAttrs(i);
+    return outputs[attrs.name] === undefined || outputs[attrs.value] === undefined;
+  });
+  if (missing.length > 0) {
     throw new NotReadyError(
-      `${logicalId}: ACM has not generated the DNS validation record of ${arn} yet`,
+      `${logicalId}: ACM has not generated the DNS validation record of ${arn} yet (${missing.join(', ') || 'its domain'})`,
       VALIDATION_RECORD_RETRY_MS,
     );
   }

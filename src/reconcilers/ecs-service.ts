@@ -6,6 +6,8 @@
  *   `propagateTags: SERVICE`. "Creation of service was not idempotent" (the name is still draining or the
  *   token was used with other parameters) becomes a NotReadyError so the engine requeues.
  * - update: one UpdateService with only the fields the deltas touch; tag deltas via Tag/UntagResource.
+ * - with `healthy: true` in the spec (a dependent uses `service_healthy`), create and update return
+ *   only once the service is healthy (ecs-service-health.ts); the field itself needs no API call.
  * - delete: scale to 0, DeleteService(force), then poll until INACTIVE/absent (bounded, injectable).
  *
  * @module
@@ -33,6 +35,7 @@ import {
   type WaitOptions,
 } from './apply-helpers.js';
 import { syncEcsTags, toNetworkConfiguration, toStrategy } from './ecs-common.js';
+import { awaitsHealthy, waitUntilServiceHealthy } from './ecs-service-health.js';
 import { NotReadyError } from './errors.js';
 import { num, obj, objList, optBool, optNum, optObj, str } from './spec-read.js';
 import type { Applier, ApplyContext } from './types.js';
@@ -204,6 +207,7 @@ export function createEcsServiceApplier(wait: WaitOptions = {}): Applier {
         assertOwned(ecsTagsToRecord(existing.tags), ctx, desired.logicalId, arn);
         if (existing.status === 'DRAINING')
           throw new NotReadyError(`${desired.logicalId}: ${arn} is still draining`, DRAINING_RETRY_MS);
+        if (awaitsHealthy(s)) await waitUntilServiceHealthy(ctx, cluster, arn, desired.logicalId, w);
         return { physicalId: arn, outputs: { arn } };
       }
       const deployment = optObj(s, 'deploymentConfiguration');
@@ -227,6 +231,7 @@ export function createEcsServiceApplier(wait: WaitOptions = {}): Applier {
         );
         const arn = res.service?.serviceArn ?? '';
         await applyWhatCreateIgnored(ctx, cluster, serviceName, s, res.service);
+        if (awaitsHealthy(s)) await waitUntilServiceHealthy(ctx, cluster, serviceName, desired.logicalId, w);
         return { physicalId: arn, outputs: { arn } };
       } catch (err) {
         if (err instanceof Error && NOT_IDEMPOTENT.test(err.message)) {
@@ -241,6 +246,10 @@ export function createEcsServiceApplier(wait: WaitOptions = {}): Applier {
       const input = updateInput(desired.spec, observed, deltas);
       if (input) await ctx.clients.ecs.send(new UpdateServiceCommand(input));
       await syncEcsTags(ctx.clients, observed.physicalId, desired.tags, observed.tags);
+      if (awaitsHealthy(desired.spec)) {
+        const cluster = str(desired.spec, 'cluster');
+        await waitUntilServiceHealthy(ctx, cluster, observed.physicalId, desired.logicalId, w);
+      }
       return { physicalId: observed.physicalId, outputs: { arn: observed.physicalId } };
     },
 

@@ -119,7 +119,12 @@ export function createElasticacheReplicationGroupApplier(
             Engine: specString(spec, 'engine', logicalId),
             EngineVersion: specString(spec, 'engineVersion', logicalId),
             CacheNodeType: specString(spec, 'cacheNodeType', logicalId),
-            NumCacheClusters: specNumber(spec, 'numCacheClusters', logicalId),
+            // One node group (cluster mode disabled) of 1 primary + N-1 replicas. AWS accepts this form
+            // for cluster-mode-disabled groups as well as NumCacheClusters (the API docs point to
+            // ReplicasPerNodeGroup), and moto 5.2.1 honours only this one: with NumCacheClusters it
+            // creates a single node, so the next pass would plan a replica change forever.
+            NumNodeGroups: 1,
+            ReplicasPerNodeGroup: specNumber(spec, 'numCacheClusters', logicalId) - 1,
             AutomaticFailoverEnabled: specBoolean(spec, 'automaticFailoverEnabled'),
             MultiAZEnabled: specBoolean(spec, 'multiAzEnabled'),
             CacheSubnetGroupName: specString(spec, 'cacheSubnetGroupName', logicalId),

@@ -2,7 +2,8 @@
  * Applies `elbv2.Listener`. Listeners have no name, so create reads the load balancer's listeners first:
  * one carrying this logical id and our tags is adopted; any other listener holding the port is a conflict
  * (moto would happily create a second listener on the same port). Then CreateListener with tags, and the
- * certificate for HTTPS. Update: one ModifyListener with the touched fields. Delete: DeleteListener.
+ * certificate for HTTPS, once that certificate is ISSUED (certificate-wait.ts: NotReady until then).
+ * Update: one ModifyListener with the touched fields. Delete: DeleteListener.
  *
  * @module
  */
@@ -21,6 +22,7 @@ import { isOwnedBy, recordToTagList } from '../desired/tags.js';
 import { describeElbTags } from '../observed/elbv2-common.js';
 import { listListeners } from '../observed/elbv2-listener.js';
 import { assertObservedOwned, touches } from './apply-helpers.js';
+import { assertCertificateIssued } from './certificate-wait.js';
 import { syncElbTags, toAction } from './elbv2-common.js';
 import { NotReadyError, OwnershipConflictError } from './errors.js';
 import { num, obj, optStr, str } from './spec-read.js';
@@ -77,6 +79,8 @@ export const elbv2ListenerApplier: Applier = {
     const existing = await findExisting(desired, ctx);
     if (existing) return result(existing);
     const s = desired.spec;
+    const certificateArn = optStr(s, 'certificateArn');
+    if (certificateArn) await assertCertificateIssued(ctx, certificateArn, desired.logicalId);
     const res = await ctx.clients.elbv2.send(
       new CreateListenerCommand({
         LoadBalancerArn: str(s, 'loadBalancerArn'),
@@ -96,6 +100,8 @@ export const elbv2ListenerApplier: Applier = {
     const input: ModifyListenerCommandInput = { ListenerArn: observed.physicalId };
     if (touches(deltas, 'port')) input.Port = num(s, 'port');
     if (touches(deltas, 'protocol', 'certificateArn', 'sslPolicy')) {
+      const certificateArn = optStr(s, 'certificateArn');
+      if (certificateArn) await assertCertificateIssued(ctx, certificateArn, desired.logicalId);
       Object.assign(input, { Protocol: str(s, 'protocol') as ProtocolEnum }, tlsInput(s));
     }
     if (touches(deltas, 'defaultAction')) input.DefaultActions = [toAction(obj(s, 'defaultAction'))];

@@ -11,6 +11,7 @@ import { ref } from '../resource-types.js';
 import { compareStrings } from './canonical.js';
 import { type RenderContext, resource } from './context.js';
 import { cleanName, NAME_LIMITS, physicalName } from './naming.js';
+import { validationRecordIds } from './render-dns.js';
 
 /** Target-group health check, tuned for fast rollouts rather than AWS's slower defaults. */
 export const TARGET_HEALTH_CHECK = {
@@ -111,7 +112,7 @@ export function renderAlb(ctx: RenderContext): DesiredResource[] {
           sslPolicy: HTTPS_SSL_POLICY,
           defaultAction: NOT_FOUND_ACTION,
         },
-        dependsOn: ['alb', 'cert', 'dns/validation'],
+        dependsOn: ['alb', 'cert', ...validationRecordIds(routing.hosts)],
       }),
     );
   }

@@ -1,6 +1,7 @@
 /**
- * Host names: one DNS-validated ACM certificate for every host the stack serves, its validation
- * record, and an alias A record per host pointing at the ALB, all in the stack's Route 53 zone.
+ * Host names: one DNS-validated ACM certificate for every host the stack serves, a validation record
+ * per host it names, and an alias A record per host pointing at the ALB, all in the stack's Route 53
+ * zone.
  *
  * Record names are written fully qualified with the trailing dot, as Route 53 returns them (and as
  * `hostedZoneName` is written).
@@ -8,7 +9,7 @@
  * @module
  */
 import type { DesiredResource } from '../resource-types.js';
-import { ref } from '../resource-types.js';
+import { ref, validationRecordAttrs } from '../resource-types.js';
 import { type RenderContext, resource } from './context.js';
 
 /** TTL of the certificate validation CNAME. */
@@ -17,6 +18,15 @@ export const VALIDATION_RECORD_TTL_SECONDS = 300;
 /** Logical id of the alias record of `host`. */
 export function recordId(host: string): string {
   return `dns/${host}`;
+}
+
+/**
+ * Logical ids of the certificate's DNS validation records, one per host it names: `dns/validation` for
+ * its domain (the first host), `dns/validation/<host>` for each other one. ACM issues the certificate
+ * only once every name is validated, so the HTTPS listener waits for all of them.
+ */
+export function validationRecordIds(hosts: readonly string[]): string[] {
+  return hosts.map((host, i) => (i === 0 ? 'dns/validation' : `dns/validation/${host}`));
 }
 
 /** Certificate, validation record and alias records; nothing without HTTPS hosts. */
@@ -34,18 +44,21 @@ export function renderDns(ctx: RenderContext): DesiredResource[] {
       spec: { domainName: first, subjectAlternativeNames: others, validationMethod: 'DNS' },
       dependsOn: [],
     }),
-    resource(model, {
-      kind: 'route53.Record',
-      logicalId: 'dns/validation',
-      name: `_validation.${first}`,
-      spec: {
-        hostedZoneName,
-        name: ref('cert', 'validationRecordName'),
-        type: 'CNAME',
-        ttl: VALIDATION_RECORD_TTL_SECONDS,
-        values: [ref('cert', 'validationRecordValue')],
-      },
-      dependsOn: ['cert'],
+    ...validationRecordIds(routing.hosts).map((logicalId, i) => {
+      const attrs = validationRecordAttrs(i);
+      return resource(model, {
+        kind: 'route53.Record',
+        logicalId,
+        name: `_validation.${routing.hosts[i] as string}`,
+        spec: {
+          hostedZoneName,
+          name: ref('cert', attrs.name),
+          type: 'CNAME',
+          ttl: VALIDATION_RECORD_TTL_SECONDS,
+          values: [ref('cert', attrs.value)],
+        },
+        dependsOn: ['cert'],
+      });
     }),
     ...routing.hosts.map((host) =>
       resource(model, {

@@ -3,7 +3,9 @@
  *
  * A service with `restart: "no"` that another service awaits with `service_completed_successfully` is
  * a one-off (typically migrations): it runs to completion as `task/<svc>` before its dependents roll
- * out. Every other `depends_on` makes the dependent's ECS service wait for the dependency's.
+ * out. Every other `depends_on` makes the dependent's ECS service wait for the dependency's; with
+ * `condition: service_healthy` the dependency also carries `healthy: true`, so it is waited on until
+ * healthy (rollout completed, running = desired), not merely created.
  *
  * @module
  */
@@ -69,6 +71,18 @@ function dependencyIds(model: StackModel, svc: ServiceModel): string[] {
   });
 }
 
+/**
+ * True when another service or one-off of the stack waits for `svc` with `condition: service_healthy`:
+ * its ECS service then carries `healthy: true`, so its create/update returns only once it is healthy and
+ * the dependents (after it in the plan) start only then.
+ */
+export function isAwaitedHealthy(model: StackModel, svc: ServiceModel): boolean {
+  return model.ecs.some(
+    (other) =>
+      other.name !== svc.name && other.resolved.compose.dependsOn[svc.name]?.condition === 'service_healthy',
+  );
+}
+
 function capacityProviderStrategy(ctx: RenderContext): SpecValue[] {
   return [{ capacityProvider: ctx.resolved.preset.capacityProvider, weight: 1 }];
 }
@@ -105,6 +119,8 @@ function renderService(ctx: RenderContext, svc: ServiceModel): DesiredResource {
       },
       healthCheckGracePeriodSeconds: routes.length > 0 ? LB_HEALTH_CHECK_GRACE_SECONDS : undefined,
       enableExecuteCommand: false,
+      // `depends_on: condition: service_healthy` on this service gates its dependents' creation.
+      healthy: isAwaitedHealthy(model, svc) ? true : undefined,
     },
     dependsOn: [
       'cluster',

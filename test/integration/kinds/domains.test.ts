@@ -150,6 +150,9 @@ describe('acm.Certificate', () => {
       arn: created.physicalId,
       validationRecordName: expect.stringMatching(/\.shop\.example\.com\.$/),
       validationRecordValue: expect.stringContaining('acm-validations.aws'),
+      // Every name has its own validation record (ACM issues once all resolve).
+      validationRecordName1: expect.stringMatching(/\.www\.shop\.example\.com\.$/),
+      validationRecordValue1: expect.stringContaining('acm-validations.aws'),
     });
     const live = (
       await clients.acm.send(new DescribeCertificateCommand({ CertificateArn: created.physicalId }))

@@ -410,17 +410,20 @@ describe('planStack: delete order', () => {
     expect(ids(plan)).toEqual(['service/web', 'tg/old']);
   });
 
-  it('keeps a subnet group waiting on a database it may not delete', () => {
+  it('keeps the subnet group a database it may not delete still uses', () => {
     const plan = planStack({
       ...base,
       desired: [],
       observed: [
-        observed('rds.DBInstance', 'db/main', dbSpec),
-        observed('rds.DBSubnetGroup', 'db/subnets', {}),
+        observed('rds.DBInstance', 'db/main', { ...dbSpec, dbSubnetGroupName: 'shop-dev-db' }),
+        observed('rds.DBSubnetGroup', 'db/subnets', {}, { physicalId: 'shop-dev-db' }),
       ],
     });
 
     expect(stepOf(plan, 'db/main').action.type).toBe('skip');
-    expect(stepOf(plan, 'db/subnets')).toMatchObject({ action: { type: 'delete' }, after: ['db/main'] });
+    expect(stepOf(plan, 'db/subnets').action).toMatchObject({
+      type: 'skip',
+      reason: expect.stringMatching(/^kept: still used by db\/main/),
+    });
   });
 });

@@ -80,11 +80,17 @@ describe('ALB routing', () => {
       protocol: 'HTTPS',
       certificateArn: { $ref: 'cert', attr: 'arn' },
     });
-    expect(get(desired, 'listener/https').dependsOn).toEqual(['alb', 'cert', 'dns/validation']);
+    expect(get(desired, 'listener/https').dependsOn).toEqual([
+      'alb',
+      'cert',
+      'dns/validation',
+      'dns/validation/shop.example.com',
+    ]);
     expect(idsOf(desired, 'route53.Record')).toEqual([
       'dns/api.example.com',
       'dns/shop.example.com',
       'dns/validation',
+      'dns/validation/shop.example.com',
     ]);
     expect(get(desired, 'dns/shop.example.com').spec).toEqual({
       hostedZoneName: 'example.com.',
@@ -100,6 +106,12 @@ describe('ALB routing', () => {
       type: 'CNAME',
       name: { $ref: 'cert', attr: 'validationRecordName' },
       values: [{ $ref: 'cert', attr: 'validationRecordValue' }],
+    });
+    // ACM issues the certificate once every name it holds is validated: one record per name.
+    expect(get(desired, 'dns/validation/shop.example.com').spec).toMatchObject({
+      type: 'CNAME',
+      name: { $ref: 'cert', attr: 'validationRecordName1' },
+      values: [{ $ref: 'cert', attr: 'validationRecordValue1' }],
     });
     expect((get(desired, 'sg/alb').spec.ingress as { fromPort: number }[]).map((r) => r.fromPort)).toEqual([
       80, 443,
