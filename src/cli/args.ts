@@ -35,7 +35,13 @@ const OPTIONS = {
   'from-stdin': { type: 'boolean' },
   random: { type: 'boolean' },
   force: { type: 'boolean' },
+  remote: { type: 'boolean' },
+  port: { type: 'string' },
   'no-color': { type: 'boolean' },
+  all: { type: 'boolean' },
+  out: { type: 'string' },
+  follow: { type: 'boolean' },
+  since: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -65,7 +71,18 @@ export interface Flags {
   readonly fromStdin: boolean;
   readonly random: boolean;
   readonly force: boolean;
+  /** `stacks ls --remote`: list the state table, not the checkout. */
+  readonly remote: boolean;
+  /** `operator --port`. */
+  readonly port?: number;
   readonly color: boolean;
+  /** `--all`: every stack of the project. */
+  readonly all: boolean;
+  /** `--out FILE`: write the result to a file instead of stdout. */
+  readonly out?: string;
+  readonly follow: boolean;
+  /** `--since 10m`, in seconds. */
+  readonly sinceSeconds?: number;
   readonly help: boolean;
   readonly version: boolean;
 }
@@ -119,7 +136,13 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
     fromStdin: v['from-stdin'] ?? false,
     random: v.random ?? false,
     force: v.force ?? false,
+    remote: v.remote ?? false,
+    ...(v.port === undefined ? {} : { port: parsePortFlag(v.port) }),
     color: !(v['no-color'] ?? false) && process.env.NO_COLOR === undefined && process.stdout.isTTY === true,
+    all: v.all ?? false,
+    ...(v.out === undefined ? {} : { out: v.out }),
+    follow: v.follow ?? false,
+    ...(v.since === undefined ? {} : { sinceSeconds: parseDurationFlag(v.since, '--since') }),
     help: v.help ?? false,
     version: v.version ?? false,
   };
@@ -138,9 +161,17 @@ function parseImages(values: readonly string[]): Record<string, string> {
 }
 
 /** `90`, `90s`, `15m`, `1h` → seconds. */
-export function parseDurationFlag(text: string): number {
+export function parseDurationFlag(text: string, flag = '--timeout'): number {
   const m = /^(\d+)(s|m|h)?$/.exec(text.trim());
-  if (!m) throw new UsageError(`--timeout takes a duration like 600, 90s, 15m or 1h, got "${text}"`);
+  if (!m) throw new UsageError(`${flag} takes a duration like 600, 90s, 15m or 1h, got "${text}"`);
   const n = Number(m[1]);
   return m[2] === 'h' ? n * 3600 : m[2] === 'm' ? n * 60 : n;
+}
+
+/** `--port 8080` → 8080 (0 picks a free port). */
+export function parsePortFlag(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535)
+    throw new UsageError(`--port takes 0–65535, got "${text}"`);
+  return n;
 }

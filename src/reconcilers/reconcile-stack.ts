@@ -14,7 +14,7 @@ import { hostname } from 'node:os';
 import type { AwsClients } from '../aws/types.js';
 import type { DesiredStack, ResourceKind } from '../desired/resource-types.js';
 import { planStack } from '../diff/index.js';
-import type { Plan } from '../diff/types.js';
+import type { Plan, PlanStep } from '../diff/types.js';
 import { StackctlError } from '../errors.js';
 import { observeStack, type RememberedResource } from '../observed/observe-stack.js';
 import { OBSERVERS } from '../observed/registry.js';
@@ -31,7 +31,7 @@ import {
 import { applyPlan } from './engine.js';
 import type { ApplyReport, ProgressEvent } from './engine-types.js';
 import { createAppliers } from './registry.js';
-import { journalHooks } from './state-hooks.js';
+import { journalHooks, settlePendingCreates } from './state-hooks.js';
 import type { Applier } from './types.js';
 
 /** A required config key (an env var without value, a compose secret) is not in SSM. */
@@ -64,6 +64,12 @@ export interface PassState {
   readonly table: string;
   /** @default `<hostname>:<pid>:<uuid>` */
   readonly owner?: string;
+  /**
+   * A lease the caller already holds and keeps alive (the operator holds one across a whole pass and
+   * its status write). The pass then neither acquires nor releases a lease: it journals under this
+   * one's fence and stops starting steps once its signal aborts. @default acquire one for this pass
+   */
+  readonly lease?: LeaseKeeper;
 }
 
 /** Inputs shared by plan and reconcile. */
@@ -82,6 +88,8 @@ export interface PassInput {
   readonly onProgress?: (event: ProgressEvent) => void;
   readonly onObserved?: (kind: ResourceKind, found: number) => void;
   readonly signal?: AbortSignal;
+  /** Applies only the steps this accepts (prune: orphans); the others are not applied. @default all */
+  readonly applyOnly?: (step: PlanStep, plan: Plan) => boolean;
 }
 
 /** What observing and planning found. */
@@ -146,6 +154,7 @@ export async function planPass(
 export async function reconcilePass(input: PassInput): Promise<PassResult> {
   const { desired, clients } = input;
   let keeper: LeaseKeeper | undefined;
+  let leaseSignal: AbortSignal | undefined;
   let journal: Journal | undefined;
   if (input.state) {
     await ensureStateTable(clients.dynamodb, input.state.table);
@@ -156,24 +165,29 @@ export async function reconcilePass(input: PassInput): Promise<PassResult> {
       project: desired.project,
       stack: desired.stack,
     };
-    const lease = await acquireLease({ ...ref, owner });
+    const held = input.state.lease;
+    const lease = held ? held.current() : await acquireLease({ ...ref, owner });
     if (!lease) throw new StackLockedError(desired.stack, (await readLease(ref))?.owner);
-    keeper = keepLeaseAlive(lease);
+    if (!held) keeper = keepLeaseAlive(lease);
+    leaseSignal = (held ?? keeper)?.signal;
     journal = new Journal({ ...ref, lease });
   }
   try {
-    const remembered: RememberedResource[] = journal
-      ? (await journal.list()).map((e) => ({
-          logicalId: e.logicalId,
-          kind: e.kind,
-          name: e.name,
-          ...(e.physicalId ? { physicalId: e.physicalId } : {}),
-        }))
-      : [];
+    const entries = journal ? await journal.list() : [];
+    const remembered: RememberedResource[] = entries.map((e) => ({
+      logicalId: e.logicalId,
+      kind: e.kind,
+      name: e.name,
+      ...(e.physicalId ? { physicalId: e.physicalId } : {}),
+    }));
     const planned = await planPass(input, remembered);
-    const signal = combineSignals(input.signal, keeper?.signal);
+    if (journal) await settlePendingCreates(journal, entries, planned.plan);
+    const signal = combineSignals(input.signal, leaseSignal);
+    const { applyOnly } = input;
     const report = await applyPlan({
-      plan: planned.plan,
+      plan: applyOnly
+        ? { ...planned.plan, steps: planned.plan.steps.filter((s) => applyOnly(s, planned.plan)) }
+        : planned.plan,
       appliers: input.appliers ?? createAppliers({ finalSnapshot: input.finalSnapshot }),
       ctx: { clients, project: desired.project, stack: desired.stack, ...(signal ? { signal } : {}) },
       outputs: planned.outputs,

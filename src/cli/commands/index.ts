@@ -3,13 +3,28 @@
  *
  * @module
  */
+import { adoptCommand } from './adopt.js';
 import { configLsCommand, configRmCommand, configSetCommand } from './config.js';
 import { destroyCommand } from './destroy.js';
+import { driftCommand } from './drift.js';
+import { eventsCommand } from './events.js';
 import { initCommand } from './init.js';
+import { logsCommand } from './logs.js';
+import { operatorCommand } from './operator.js';
+import { operatorInstallCommand } from './operator-install.js';
 import { planCommand } from './plan.js';
+import { pruneCommand } from './prune.js';
+import { pushCommand } from './push.js';
 import { reconcileCommand } from './reconcile.js';
 import { renderCommand } from './render.js';
 import { stacksLsCommand } from './stacks.js';
+import {
+  stacksPauseCommand,
+  stacksResumeCommand,
+  stacksRmCommand,
+  stacksShowCommand,
+} from './stacks-remote.js';
+import { statusCommand } from './status.js';
 import type { Command } from './types.js';
 import { validateCommand } from './validate.js';
 
@@ -20,11 +35,25 @@ export const COMMANDS: readonly Command[] = [
   planCommand,
   reconcileCommand,
   destroyCommand,
+  driftCommand,
+  pruneCommand,
+  adoptCommand,
+  statusCommand,
+  eventsCommand,
+  logsCommand,
   configSetCommand,
   configLsCommand,
   configRmCommand,
   initCommand,
   stacksLsCommand,
+  pushCommand,
+  stacksShowCommand,
+  stacksPauseCommand,
+  stacksResumeCommand,
+  stacksRmCommand,
+  // `operator install` before `operator`: the first command whose words match wins.
+  operatorInstallCommand,
+  operatorCommand,
 ];
 
 /** `stackctl --help`. */

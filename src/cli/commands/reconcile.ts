@@ -5,6 +5,7 @@
  */
 import { formatPlanText, planToJsonValue } from '../../diff/index.js';
 import type { ApplyReport } from '../../reconcilers/engine-types.js';
+import { recordPassEvent } from '../../reconcilers/pass-event.js';
 import { reconcilePass } from '../../reconcilers/reconcile-stack.js';
 import { waitUntilHealthy } from '../../reconcilers/wait-healthy.js';
 import { UsageError } from '../args.js';
@@ -61,6 +62,8 @@ export const reconcileCommand: Command = {
       ...(json ? {} : { onProgress: progressPrinter(io, flags) }),
       ...(signal ? { signal } : {}),
     });
+    const onError = (): void => io.err('warning: the pass event was not recorded in the state table\n');
+    await recordPassEvent({ clients, table: stateTableName(flags), report: result.report, onError });
     let code = reportExitCode(result.report);
     let health: Awaited<ReturnType<typeof waitUntilHealthy>> | undefined;
     if (flags.wait && code !== EXIT.error) {

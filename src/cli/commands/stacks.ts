@@ -6,14 +6,17 @@
 import { findComposeFile, stackDirOf } from '../../desired/load-project.js';
 import { listStackFiles, loadStackFile } from '../../desired/stack/index.js';
 import { EXIT, formatData } from '../output.js';
+import { listRemoteStacks } from './stacks-remote.js';
 import type { Command } from './types.js';
 
 /** `stacks ls`. */
 export const stacksLsCommand: Command = {
   words: ['stacks', 'ls'],
-  usage: 'stackctl stacks ls [--output text|json]',
-  summary: 'Lists the stack files in .stackctl/ with their region and mode.',
+  usage: 'stackctl stacks ls [--remote] [--output text|json]',
+  summary:
+    'Lists the stack files in .stackctl/ with their region and mode; --remote lists the stacks pushed to the state table with their state.',
   async run({ flags }, io) {
+    if (flags.remote) return listRemoteStacks(flags, io);
     const composeFile = findComposeFile({
       ...(flags.cwd ? { cwd: flags.cwd } : {}),
       ...(flags.file ? { file: flags.file } : {}),

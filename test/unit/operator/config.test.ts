@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONCURRENCY, DEFAULT_RESYNC_MS, readOperatorConfig } from '../../../src/operator/config.js';
+
+describe('readOperatorConfig', () => {
+  it('applies the documented defaults', () => {
+    const c = readOperatorConfig({ AWS_REGION: 'eu-west-1' });
+    expect(c).toMatchObject({
+      table: 'stackctl-state',
+      region: 'eu-west-1',
+      concurrency: DEFAULT_CONCURRENCY,
+      pollMs: 10_000,
+      resyncMs: DEFAULT_RESYNC_MS,
+      resyncJitter: 0.1,
+      leaseMs: 20_000,
+      heartbeatMs: 5_000,
+      backoffBaseMs: 1_000,
+      backoffMaxMs: 300_000,
+      port: 8080,
+    });
+    expect(c.owner).toMatch(/^.+:\d+:[0-9a-f]{8}$/);
+  });
+
+  it('reads seconds from the environment and prefers the table region', () => {
+    const c = readOperatorConfig({
+      AWS_REGION: 'us-east-1',
+      STACKCTL_TABLE_REGION: 'eu-central-1',
+      STACKCTL_TABLE: 'prod-state',
+      STACKCTL_RESYNC_SECONDS: '120',
+      STACKCTL_LEASE_SECONDS: '1.5',
+      STACKCTL_HEARTBEAT_SECONDS: '0.5',
+      STACKCTL_CONCURRENCY: '8',
+      STACKCTL_OWNER: 'op-1',
+    });
+    expect(c).toMatchObject({
+      region: 'eu-central-1',
+      table: 'prod-state',
+      resyncMs: 120_000,
+      leaseMs: 1_500,
+      heartbeatMs: 500,
+      concurrency: 8,
+      owner: 'op-1',
+    });
+  });
+
+  it.each([
+    { reason: 'no region at all', env: {}, message: 'STACKCTL_TABLE_REGION' },
+    {
+      reason: 'a non-number',
+      env: { AWS_REGION: 'x', STACKCTL_POLL_SECONDS: 'soon' },
+      message: 'STACKCTL_POLL_SECONDS',
+    },
+    {
+      reason: 'a heartbeat over half the lease',
+      env: { AWS_REGION: 'x', STACKCTL_LEASE_SECONDS: '10', STACKCTL_HEARTBEAT_SECONDS: '6' },
+      message: 'at most half the lease',
+    },
+    {
+      reason: 'zero workers',
+      env: { AWS_REGION: 'x', STACKCTL_CONCURRENCY: '0' },
+      message: 'STACKCTL_CONCURRENCY',
+    },
+    { reason: 'jitter of 100 %', env: { AWS_REGION: 'x', STACKCTL_RESYNC_JITTER: '1' }, message: 'jitter' },
+    {
+      reason: 'an unparsable jitter',
+      env: { AWS_REGION: 'x', STACKCTL_RESYNC_JITTER: 'lots' },
+      message: 'jitter',
+    },
+    {
+      reason: 'an unknown log level',
+      env: { AWS_REGION: 'x', STACKCTL_LOG_LEVEL: 'chatty' },
+      message: 'log level',
+    },
+  ])('refuses $reason', ({ env, message }) => {
+    expect(() => readOperatorConfig(env)).toThrow(
+      expect.objectContaining({ code: 'OPERATOR_CONFIG_INVALID', message: expect.stringContaining(message) }),
+    );
+  });
+});
