@@ -109,19 +109,20 @@ async function main(): Promise<void> {
     step('5. A second pass finds nothing to do: no mutating call to any stack resource');
     expectCode(run(['reconcile', '--once', '--stack', 'dev', '--stats']), 0, 'second reconcile dev');
 
-    step('6. Someone scales dev/web to 0 and shortens its log retention in the console');
+    step('6. Someone scales dev/web to 0 and changes its log retention in the console: drift');
     await clients.ecs.send(
       new UpdateServiceCommand({ cluster: 'shop-dev', service: 'web', desiredCount: 0 }),
     );
     await clients.logs.send(
       new PutRetentionPolicyCommand({ logGroupName: '/stackctl/shop/dev/web', retentionInDays: 365 }),
     );
+    expectCode(run(['drift', '--stack', 'dev']), 2, 'drift report');
     expectCode(run(['plan', '--stack', 'dev']), 2, 'plan after drift');
 
     step('7. The next pass corrects exactly that drift; prod was never touched');
     expectCode(run(['reconcile', '--once', '--stack', 'dev']), 0, 'corrective reconcile');
     expectCode(run(['plan', '--stack', 'dev']), 0, 'plan dev after correction');
-    expectCode(run(['plan', '--stack', 'prod']), 0, 'plan prod');
+    expectCode(run(['drift', '--all']), 0, 'drift --all');
 
     process.stdout.write(`\n${bold('Demo complete: two stacks deployed, drift detected and corrected.')}\n`);
   } finally {

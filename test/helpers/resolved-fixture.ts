@@ -6,77 +6,14 @@
  */
 import type { ComposePort, ComposeService } from '../../src/desired/compose-types.js';
 import type { ModePreset, ResolvedService, ResolvedStack } from '../../src/desired/resolved-types.js';
+import { MODE_PRESETS } from '../../src/desired/stack/presets.js';
 import type { Layer, Mode, NetworkConfig, Provenanced } from '../../src/desired/stack-types.js';
 
 /** The compose file every fixture pretends to come from. */
 export const FIXTURE_COMPOSE_FILE = '/project/compose.yaml';
 
-/** Test copy of the mode table (COMPOSE-MAPPING.md "Modes"); the real one lives in desired/stack. */
-export const TEST_PRESETS: Readonly<Record<Mode, ModePreset>> = {
-  affordable: {
-    capacityProvider: 'FARGATE_SPOT',
-    taskSubnets: 'public',
-    natGateways: 0,
-    azCount: 2,
-    minimumHealthyPercent: 0,
-    maximumPercent: 100,
-    circuitBreaker: true,
-    logRetentionDays: 1,
-    postgres: {
-      instanceClass: 'db.t4g.micro',
-      allocatedStorageGiB: 20,
-      multiAz: false,
-      backupRetentionDays: 1,
-      deletionProtection: false,
-    },
-    redis: { nodeType: 'cache.t4g.micro', nodes: 1, automaticFailover: false },
-    finalSnapshotOnDelete: false,
-    deregistrationDelaySeconds: 0,
-    warnWhenReplicasBelow: 0,
-  },
-  balanced: {
-    capacityProvider: 'FARGATE',
-    taskSubnets: 'private',
-    natGateways: 1,
-    azCount: 2,
-    minimumHealthyPercent: 100,
-    maximumPercent: 200,
-    circuitBreaker: true,
-    logRetentionDays: 7,
-    postgres: {
-      instanceClass: 'db.t4g.small',
-      allocatedStorageGiB: 20,
-      multiAz: false,
-      backupRetentionDays: 7,
-      deletionProtection: false,
-    },
-    redis: { nodeType: 'cache.t4g.small', nodes: 1, automaticFailover: false },
-    finalSnapshotOnDelete: true,
-    deregistrationDelaySeconds: 30,
-    warnWhenReplicasBelow: 0,
-  },
-  high_availability: {
-    capacityProvider: 'FARGATE',
-    taskSubnets: 'private',
-    natGateways: 3,
-    azCount: 3,
-    minimumHealthyPercent: 100,
-    maximumPercent: 200,
-    circuitBreaker: true,
-    logRetentionDays: 30,
-    postgres: {
-      instanceClass: 'db.r6g.large',
-      allocatedStorageGiB: 100,
-      multiAz: true,
-      backupRetentionDays: 30,
-      deletionProtection: true,
-    },
-    redis: { nodeType: 'cache.r6g.large', nodes: 2, automaticFailover: true },
-    finalSnapshotOnDelete: true,
-    deregistrationDelaySeconds: 60,
-    warnWhenReplicasBelow: 2,
-  },
-};
+/** The real mode table: fixtures resolve presets exactly as stacks do. */
+export const TEST_PRESETS: Readonly<Record<Mode, ModePreset>> = MODE_PRESETS;
 
 /** A provenanced value (layer `compose` unless given). */
 export function prov<T>(value: T, layer: Layer = 'compose'): Provenanced<T> {

@@ -7,16 +7,12 @@
  * with an in-memory tag store, as an injected request handler; everything else is moto.
  */
 import {
-  type ApplicationAutoScalingClient,
   DescribeScalableTargetsCommand,
   DescribeScalingPoliciesCommand,
   PutScalingPolicyCommand,
   RegisterScalableTargetCommand,
-  type ServiceInputTypes,
-  type ServiceOutputTypes,
 } from '@aws-sdk/client-application-auto-scaling';
 import { CreateClusterCommand, CreateServiceCommand } from '@aws-sdk/client-ecs';
-import type { InitializeHandler, InitializeHandlerArguments, InitializeHandlerOutput } from '@smithy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../../src/aws/types.js';
 import { type ResourceKind, type Spec, TAG_KEYS } from '../../../src/desired/resource-types.js';
@@ -31,6 +27,7 @@ import { autoscalingScalableTargetApplier } from '../../../src/reconcilers/autos
 import { autoscalingScalingPolicyApplier } from '../../../src/reconcilers/autoscaling-scaling-policy.js';
 import { OwnershipConflictError } from '../../../src/reconcilers/errors.js';
 import type { ApplyContext, ResolvedResource } from '../../../src/reconcilers/types.js';
+import { shimAasTags } from '../../helpers/aas-tag-shim.js';
 import { motoClients } from '../../helpers/aws.js';
 import { type MotoServer, startMoto } from '../../helpers/moto.js';
 
@@ -42,56 +39,6 @@ const DIMENSION = 'ecs:service:DesiredCount';
 let moto: MotoServer;
 let clients: AwsClients;
 let tagStore: Map<string, Record<string, string>>;
-
-type Result = InitializeHandlerOutput<ServiceOutputTypes>;
-
-function answer(output: Record<string, unknown>): Result {
-  return { output: { $metadata: {}, ...output } as ServiceOutputTypes, response: {} };
-}
-
-/** Serves the AAS tagging calls from memory (see the module doc); returns the store. */
-function shimAasTags(client: ApplicationAutoScalingClient): Map<string, Record<string, string>> {
-  const store = new Map<string, Record<string, string>>();
-  const arnByResource = new Map<string, string>();
-  client.middlewareStack.add(
-    (next: InitializeHandler<ServiceInputTypes, ServiceOutputTypes>, context) =>
-      async (args: InitializeHandlerArguments<ServiceInputTypes>): Promise<Result> => {
-        const input = args.input as unknown as Record<string, unknown>;
-        const arn = String(input.ResourceARN ?? '');
-        switch (context.commandName) {
-          case 'ListTagsForResourceCommand':
-            return answer({ Tags: { ...(store.get(arn) ?? {}) } });
-          case 'TagResourceCommand':
-            store.set(arn, { ...(store.get(arn) ?? {}), ...(input.Tags as Record<string, string>) });
-            return answer({});
-          case 'UntagResourceCommand': {
-            const kept = { ...(store.get(arn) ?? {}) };
-            for (const key of input.TagKeys as string[]) delete kept[key];
-            store.set(arn, kept);
-            return answer({});
-          }
-          case 'RegisterScalableTargetCommand': {
-            const result = await next(args);
-            const created = (result.output as { ScalableTargetARN?: string }).ScalableTargetARN ?? '';
-            arnByResource.set(String(input.ResourceId), created);
-            // AWS takes tags only on the first registration.
-            if (!store.has(created))
-              store.set(created, { ...((input.Tags as Record<string, string>) ?? {}) });
-            return result;
-          }
-          case 'DeregisterScalableTargetCommand': {
-            const result = await next(args);
-            store.delete(arnByResource.get(String(input.ResourceId)) ?? '');
-            return result;
-          }
-          default:
-            return next(args);
-        }
-      },
-    { step: 'initialize', name: 'motoAasTagShim' },
-  );
-  return store;
-}
 
 beforeAll(async () => {
   moto = await startMoto();

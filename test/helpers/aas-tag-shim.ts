@@ -1,8 +1,7 @@
 /**
  * moto 5.2.1 answers the Application Auto Scaling tagging calls (ListTagsForResource, TagResource,
  * UntagResource) with a 500 and drops the Tags of RegisterScalableTarget. This stands in for exactly
- * those calls with an in-memory tag store, as SDK middleware; every other AAS call goes to moto (the
- * same stand-in as test/integration/kinds/autoscaling.test.ts uses).
+ * those calls with an in-memory tag store, as SDK middleware; every other AAS call goes to moto.
  *
  * @module
  */
