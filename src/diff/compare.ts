@@ -13,6 +13,14 @@ import { isPlainObject } from './canonical-json.js';
 import { isImmutablePath } from './immutable-fields.js';
 import type { FieldDelta } from './types.js';
 
+/**
+ * Maps that stackctl owns whole, per kind: a key present in AWS but not desired is drift too (an inline
+ * IAM policy added out of band grants permissions nobody declared). Everywhere else extra keys are AWS's.
+ */
+export const EXACT_MAP_FIELDS: Readonly<Partial<Record<ResourceKind, readonly string[]>>> = {
+  'iam.Role': ['inlinePolicies'],
+};
+
 /** Options of {@link diffResource}. */
 export interface DiffOptions {
   /**
@@ -100,5 +108,13 @@ export function diffResource(
   const isRefChanging = options.isRefChanging ?? (() => true);
   const found: Found[] = [];
   for (const [key, value] of Object.entries(desired)) walk(key, value, observed[key], isRefChanging, found);
+  for (const field of EXACT_MAP_FIELDS[kind] ?? []) {
+    const want = desired[field];
+    const have = observed[field];
+    if (!isPlainObject(want) || !isPlainObject(have)) continue;
+    for (const extra of Object.keys(have).filter((k) => !(k in want)).sort()) {
+      found.push({ path: child(field, extra), desired: undefined, observed: have[extra] });
+    }
+  }
   return found.map((f) => ({ ...f, replace: isImmutablePath(kind, f.path) }));
 }

@@ -258,6 +258,7 @@ describe('iam.Role', () => {
     const deltas = deltasOf(desired, drifted);
     expect(deltas.map((d) => d.path).sort()).toStrictEqual([
       'assumeRolePolicyDocument',
+      'inlinePolicies.extra',
       'inlinePolicies.read-secrets',
       'managedPolicyArns',
     ]);

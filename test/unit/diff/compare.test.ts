@@ -105,6 +105,20 @@ describe('diffResource', () => {
       observed: { family: 'shop-prod-web' },
       want: [{ path: 'family', desired: 'shop-prod-web2', observed: 'shop-prod-web', replace: false }],
     },
+    {
+      reason: 'an inline IAM policy added out of band is drift: the role owns its inline policies whole',
+      kind: 'iam.Role' as ResourceKind,
+      desired: { inlinePolicies: { app: '{"v":1}' } },
+      observed: { inlinePolicies: { app: '{"v":1}', backdoor: '{"v":2}' } },
+      want: [{ path: 'inlinePolicies.backdoor', desired: undefined, observed: '{"v":2}', replace: false }],
+    },
+    {
+      reason: 'extra keys of other maps stay AWS-owned (not drift)',
+      kind: 'elbv2.TargetGroup' as ResourceKind,
+      desired: { healthCheck: { path: '/' } },
+      observed: { healthCheck: { path: '/', matcher: '200' } },
+      want: [],
+    },
   ])('$reason', ({ kind, desired, observed, want }) => {
     expect(diffResource(desired as Spec, observed as Spec, kind)).toEqual(want);
   });
