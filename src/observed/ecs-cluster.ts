@@ -7,7 +7,14 @@
 import { type Cluster, DescribeClustersCommand, paginateListClusters } from '@aws-sdk/client-ecs';
 import { isOwnedBy } from '../desired/tags.js';
 import { arnName, ecsTagsToRecord } from './ecs-common.js';
-import { alignToTarget, chunks, identify, targetOf, uniqueSorted } from './observe-helpers.js';
+import {
+  alignToTarget,
+  chunks,
+  identifyByName,
+  isTargeted,
+  targetOf,
+  uniqueSorted,
+} from './observe-helpers.js';
 import type { Health, ObserveContext, ObservedResource, Observer, ObserveTarget } from './types.js';
 
 /** DescribeClusters accepts at most 100 clusters per call. */
@@ -42,13 +49,7 @@ export function toObservedCluster(
   const arn = c.clusterArn ?? '';
   const name = c.clusterName ?? arnName(arn);
   const tags = ecsTagsToRecord(c.tags);
-  const id = identify(
-    arn,
-    name,
-    tags,
-    targets,
-    targets.find((t) => t.name === name),
-  );
+  const id = identifyByName(arn, name, tags, targets);
   return {
     kind: 'ecs.Cluster',
     logicalId: id.logicalId,
@@ -90,8 +91,11 @@ export const ecsClusterObserver: Observer = {
       for (const c of res.clusters ?? []) {
         if (GONE_STATUSES.has(c.status ?? '')) continue;
         const observed = toObservedCluster(c, targets, ctx.outputs);
-        const targeted = targets.some((t) => t.name === c.clusterName || t.physicalId === c.clusterArn);
-        if (targeted || isOwnedBy(observed.tags, ctx.project, ctx.stack)) out.push(observed);
+        if (
+          isTargeted(targets, c.clusterName, c.clusterArn) ||
+          isOwnedBy(observed.tags, ctx.project, ctx.stack)
+        )
+          out.push(observed);
       }
     }
     return out;

@@ -17,13 +17,12 @@ import {
   type ElastiCacheClient,
   type ReplicationGroup,
 } from '@aws-sdk/client-elasticache';
-import { isNotFound } from '../aws/errors.js';
 import type { Spec } from '../desired/resource-types.js';
 import { isOwnedBy } from '../desired/tags.js';
 import { alignToDesired, identify, resolveSpecString, resolveSpecValue } from './ec2-common.js';
 import { elasticacheTags } from './elasticache-subnet-group.js';
-import { compactSpec, mapLimited } from './observe-helpers.js';
-import { arnSuffix, discoverTaggedArns, engineVersionAtPrecision } from './tag-discovery.js';
+import { compactSpec, mapLimited, unlessNotFound } from './observe-helpers.js';
+import { engineVersionAtPrecision, namesToDescribe, targetByName } from './tag-discovery.js';
 import type { Health, ObserveContext, ObservedResource, Observer, ObserveTarget } from './types.js';
 
 /** The ARN segment of replication groups in tagging API answers. */
@@ -34,15 +33,10 @@ export async function describeReplicationGroup(
   elasticache: ElastiCacheClient,
   id: string,
 ): Promise<ReplicationGroup | undefined> {
-  try {
-    const res = await elasticache.send(
-      new DescribeReplicationGroupsCommand({ ReplicationGroupId: id.toLowerCase() }),
-    );
-    return res.ReplicationGroups?.[0];
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
+  const res = await unlessNotFound(() =>
+    elasticache.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: id.toLowerCase() })),
+  );
+  return res?.ReplicationGroups?.[0];
 }
 
 async function describeMember(
@@ -51,13 +45,10 @@ async function describeMember(
 ): Promise<CacheCluster | undefined> {
   const member = group.MemberClusters?.[0];
   if (!member) return undefined;
-  try {
-    const res = await elasticache.send(new DescribeCacheClustersCommand({ CacheClusterId: member }));
-    return res.CacheClusters?.[0];
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
+  const res = await unlessNotFound(() =>
+    elasticache.send(new DescribeCacheClustersCommand({ CacheClusterId: member })),
+  );
+  return res?.CacheClusters?.[0];
 }
 
 /** `primaryEndpoint`, `port`, `url` (`redis://<host>:<port>`) and `arn`, each once ElastiCache knows it. */
@@ -130,10 +121,6 @@ export function replicationGroupSpec(
   });
 }
 
-function targetOf(id: string, targets: readonly ObserveTarget[]): ObserveTarget | undefined {
-  return targets.find((t) => t.physicalId === id) ?? targets.find((t) => t.name.toLowerCase() === id);
-}
-
 /**
  * Returns every target that exists and every group tagged for this stack (the tagging API can list a
  * deleted group for a while; Describe drops it). Physical id: the replication group id.
@@ -145,24 +132,13 @@ export const elasticacheReplicationGroupObserver: Observer = {
     ctx: ObserveContext,
   ): Promise<readonly ObservedResource[]> {
     const { elasticache } = ctx.clients;
-    const discovered = (await discoverTaggedArns(ctx, 'elasticache', REPLICATION_GROUP_ARN_MARKER)).map(
-      (arn) => arnSuffix(arn, REPLICATION_GROUP_ARN_MARKER),
-    );
-    const ids = [
-      ...new Set(
-        [
-          ...targets.map((t) => t.name.toLowerCase()),
-          ...targets.flatMap((t) => (t.physicalId ? [t.physicalId] : [])),
-          ...discovered,
-        ].filter((n) => n !== ''),
-      ),
-    ].sort();
+    const ids = await namesToDescribe(targets, ctx, 'elasticache', REPLICATION_GROUP_ARN_MARKER);
     const found = await mapLimited(ids, async (lookup) => {
       const group = await describeReplicationGroup(elasticache, lookup);
       if (!group) return undefined;
       const id = group.ReplicationGroupId ?? lookup;
       const tags = await elasticacheTags(elasticache, group.ARN);
-      const matched = targetOf(id, targets);
+      const matched = targetByName(id, targets);
       if (!matched && !isOwnedBy(tags, ctx.project, ctx.stack)) return undefined;
       const member = await describeMember(elasticache, group);
       const { logicalId, name } = identify(id, tags, targets, matched, id);

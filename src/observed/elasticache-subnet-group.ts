@@ -10,11 +10,10 @@ import {
   type ElastiCacheClient,
   ListTagsForResourceCommand,
 } from '@aws-sdk/client-elasticache';
-import { isNotFound } from '../aws/errors.js';
 import { isOwnedBy, tagListToRecord } from '../desired/tags.js';
 import { alignToDesired, identify } from './ec2-common.js';
-import { compactSpec, mapLimited } from './observe-helpers.js';
-import { arnSuffix, discoverTaggedArns } from './tag-discovery.js';
+import { compactSpec, mapLimited, unlessNotFound } from './observe-helpers.js';
+import { namesToDescribe, targetByName } from './tag-discovery.js';
 import type { ObserveContext, ObservedResource, Observer, ObserveTarget } from './types.js';
 
 /** The ARN segment of cache subnet groups in tagging API answers. */
@@ -25,15 +24,10 @@ export async function describeCacheSubnetGroup(
   elasticache: ElastiCacheClient,
   name: string,
 ): Promise<CacheSubnetGroup | undefined> {
-  try {
-    const res = await elasticache.send(
-      new DescribeCacheSubnetGroupsCommand({ CacheSubnetGroupName: name.toLowerCase() }),
-    );
-    return res.CacheSubnetGroups?.[0];
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
+  const res = await unlessNotFound(() =>
+    elasticache.send(new DescribeCacheSubnetGroupsCommand({ CacheSubnetGroupName: name.toLowerCase() })),
+  );
+  return res?.CacheSubnetGroups?.[0];
 }
 
 /** Tags of any ElastiCache resource by ARN (subnet groups and replication groups alike). */
@@ -44,10 +38,6 @@ export async function elasticacheTags(
   if (!arn) return {};
   const res = await elasticache.send(new ListTagsForResourceCommand({ ResourceName: arn }));
   return tagListToRecord(res.TagList);
-}
-
-function targetOf(name: string, targets: readonly ObserveTarget[]): ObserveTarget | undefined {
-  return targets.find((t) => t.physicalId === name) ?? targets.find((t) => t.name.toLowerCase() === name);
 }
 
 /**
@@ -61,24 +51,13 @@ export const elasticacheSubnetGroupObserver: Observer = {
     ctx: ObserveContext,
   ): Promise<readonly ObservedResource[]> {
     const { elasticache } = ctx.clients;
-    const discovered = (await discoverTaggedArns(ctx, 'elasticache', CACHE_SUBNET_GROUP_ARN_MARKER)).map(
-      (arn) => arnSuffix(arn, CACHE_SUBNET_GROUP_ARN_MARKER),
-    );
-    const names = [
-      ...new Set(
-        [
-          ...targets.map((t) => t.name.toLowerCase()),
-          ...targets.flatMap((t) => (t.physicalId ? [t.physicalId] : [])),
-          ...discovered,
-        ].filter((n) => n !== ''),
-      ),
-    ].sort();
+    const names = await namesToDescribe(targets, ctx, 'elasticache', CACHE_SUBNET_GROUP_ARN_MARKER);
     const found = await mapLimited(names, async (name) => {
       const group = await describeCacheSubnetGroup(elasticache, name);
       if (!group) return undefined;
       const tags = await elasticacheTags(elasticache, group.ARN);
       const groupName = group.CacheSubnetGroupName ?? name;
-      const matched = targetOf(groupName, targets);
+      const matched = targetByName(groupName, targets);
       if (!matched && !isOwnedBy(tags, ctx.project, ctx.stack)) return undefined;
       const { logicalId, name: display } = identify(groupName, tags, targets, matched, groupName);
       const subnetIds = (group.Subnets ?? []).flatMap((s) =>

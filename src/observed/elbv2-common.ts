@@ -17,7 +17,7 @@ import type { Spec } from '../desired/resource-types.js';
 import { TAG_KEYS } from '../desired/resource-types.js';
 import { isOwnedBy, tagListToRecord } from '../desired/tags.js';
 import { chunks, compactSpec } from './observe-helpers.js';
-import type { ObserveContext } from './types.js';
+import type { ObserveContext, ObserveTarget } from './types.js';
 
 /** Names or ARNs per DescribeLoadBalancers / DescribeTargetGroups call, and ARNs per DescribeTags call. */
 export const ELB_BATCH = 20;
@@ -106,6 +106,44 @@ export async function discoverOwnedArns(
     const tags = await describeElbTags(ctx.clients.elbv2, all);
     return all.filter((arn) => isOwnedBy(tags.get(arn) ?? {}, ctx.project, ctx.stack));
   }
+}
+
+/** How {@link describeTargetedAndOwned} reads one ELBv2 resource type. */
+export interface ElbResourceReader<T> {
+  /** Describes by names or ARNs, skipping unknown ones (see {@link describeByKeys}). */
+  readonly describe: (keys: {
+    readonly names?: readonly string[];
+    readonly arns?: readonly string[];
+  }) => Promise<T[]>;
+  /** The resource's ARN. */
+  readonly arnOf: (resource: T) => string | undefined;
+  /** Its tagging-API type, for {@link discoverOwnedArns}. */
+  readonly resourceType: (typeof ELB_RESOURCE_TYPES)[keyof typeof ELB_RESOURCE_TYPES];
+  /** Every ARN of the type in the account: the discovery fallback. */
+  readonly scanAll: () => Promise<readonly string[]>;
+}
+
+/**
+ * Describes the targets by name, then by ARN the ones the journal remembers and the ones tagged for this
+ * stack that the names did not find, and reads all their tags: everything a load balancer or target
+ * group observer then filters (targeted or owned) and maps. May hold one resource twice.
+ */
+export async function describeTargetedAndOwned<T>(
+  targets: readonly ObserveTarget[],
+  ctx: ObserveContext,
+  reader: ElbResourceReader<T>,
+): Promise<{ readonly all: T[]; readonly tags: Map<string, Record<string, string>> }> {
+  const byName = await reader.describe({ names: targets.map((t) => t.name) });
+  const known = new Set(byName.map(reader.arnOf));
+  const discovered = await discoverOwnedArns(ctx, reader.resourceType, reader.scanAll);
+  const remembered = targets.map((t) => t.physicalId).filter((a): a is string => a !== undefined);
+  const arns = [...remembered, ...discovered].filter((a) => !known.has(a));
+  const all = [...byName, ...(await reader.describe({ arns }))];
+  const tags = await describeElbTags(
+    ctx.clients.elbv2,
+    all.map((r) => reader.arnOf(r) ?? ''),
+  );
+  return { all, tags };
 }
 
 /** The load balancer ARN a listener ARN belongs to (`…:listener/app/<lb>/<id>/<lid>` → `…:loadbalancer/app/<lb>/<id>`). */

@@ -13,12 +13,11 @@ import type { Spec } from '../desired/resource-types.js';
 import { isOwnedBy } from '../desired/tags.js';
 import {
   describeByKeys,
-  describeElbTags,
-  discoverOwnedArns,
+  describeTargetedAndOwned,
   ELB_PAGE_SIZE,
   ELB_RESOURCE_TYPES,
 } from './elbv2-common.js';
-import { alignToTarget, identify, listField, targetOf } from './observe-helpers.js';
+import { alignToTarget, identifyByName, isTargeted, listField, targetOf } from './observe-helpers.js';
 import type { Health, ObserveContext, ObservedResource, Observer, ObserveTarget } from './types.js';
 
 /** A described load balancer in the `elbv2.LoadBalancer` spec shape. */
@@ -85,13 +84,7 @@ function toObserved(
 ): ObservedResource {
   const arn = lb.LoadBalancerArn ?? '';
   const name = lb.LoadBalancerName ?? '';
-  const id = identify(
-    arn,
-    name,
-    tags,
-    targets,
-    targets.find((t) => t.name === name),
-  );
+  const id = identifyByName(arn, name, tags, targets);
   return {
     kind: 'elbv2.LoadBalancer',
     logicalId: id.logicalId,
@@ -108,23 +101,19 @@ function toObserved(
 export const elbv2LoadBalancerObserver: Observer = {
   kind: 'elbv2.LoadBalancer',
   async observe(targets, ctx) {
-    const byName = await describeLoadBalancers(ctx, { names: targets.map((t) => t.name) });
-    const known = new Set(byName.map((lb) => lb.LoadBalancerArn));
-    const discovered = await discoverOwnedArns(ctx, ELB_RESOURCE_TYPES.loadBalancer, () => scanAll(ctx));
-    const remembered = targets.map((t) => t.physicalId).filter((a): a is string => a !== undefined);
-    const arns = [...remembered, ...discovered].filter((a) => !known.has(a));
-    const all = [...byName, ...(await describeLoadBalancers(ctx, { arns }))];
-    const tags = await describeElbTags(
-      ctx.clients.elbv2,
-      all.map((lb) => lb.LoadBalancerArn ?? ''),
-    );
+    const { all, tags } = await describeTargetedAndOwned(targets, ctx, {
+      describe: (keys) => describeLoadBalancers(ctx, keys),
+      arnOf: (lb) => lb.LoadBalancerArn,
+      resourceType: ELB_RESOURCE_TYPES.loadBalancer,
+      scanAll: () => scanAll(ctx),
+    });
     const out = new Map<string, ObservedResource>();
     for (const lb of all) {
       const observed = toObserved(lb, tags.get(lb.LoadBalancerArn ?? '') ?? {}, targets, ctx);
-      const targeted = targets.some(
-        (t) => t.name === lb.LoadBalancerName || t.physicalId === observed.physicalId,
-      );
-      if (targeted || isOwnedBy(observed.tags, ctx.project, ctx.stack))
+      if (
+        isTargeted(targets, lb.LoadBalancerName, observed.physicalId) ||
+        isOwnedBy(observed.tags, ctx.project, ctx.stack)
+      )
         out.set(observed.physicalId, observed);
     }
     return [...out.values()];

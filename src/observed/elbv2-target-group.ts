@@ -15,12 +15,11 @@ import type { Spec } from '../desired/resource-types.js';
 import { isOwnedBy } from '../desired/tags.js';
 import {
   describeByKeys,
-  describeElbTags,
-  discoverOwnedArns,
+  describeTargetedAndOwned,
   ELB_PAGE_SIZE,
   ELB_RESOURCE_TYPES,
 } from './elbv2-common.js';
-import { identify, mapLimited } from './observe-helpers.js';
+import { identifyByName, isTargeted, mapLimited } from './observe-helpers.js';
 import type { ObserveContext, ObservedResource, Observer, ObserveTarget } from './types.js';
 
 /** The target-group attribute holding the deregistration delay. */
@@ -89,13 +88,7 @@ function toObserved(
 ): ObservedResource {
   const arn = tg.TargetGroupArn ?? '';
   const name = tg.TargetGroupName ?? '';
-  const id = identify(
-    arn,
-    name,
-    tags,
-    targets,
-    targets.find((t) => t.name === name),
-  );
+  const id = identifyByName(arn, name, tags, targets);
   return {
     kind: 'elbv2.TargetGroup',
     logicalId: id.logicalId,
@@ -112,22 +105,17 @@ function toObserved(
 export const elbv2TargetGroupObserver: Observer = {
   kind: 'elbv2.TargetGroup',
   async observe(targets, ctx) {
-    const byName = await describeTargetGroups(ctx, { names: targets.map((t) => t.name) });
-    const known = new Set(byName.map((tg) => tg.TargetGroupArn));
-    const discovered = await discoverOwnedArns(ctx, ELB_RESOURCE_TYPES.targetGroup, () => scanAll(ctx));
-    const remembered = targets.map((t) => t.physicalId).filter((a): a is string => a !== undefined);
-    const arns = [...remembered, ...discovered].filter((a) => !known.has(a));
-    const all = [...byName, ...(await describeTargetGroups(ctx, { arns }))];
-    const tags = await describeElbTags(
-      ctx.clients.elbv2,
-      all.map((tg) => tg.TargetGroupArn ?? ''),
-    );
-    const kept = all.filter((tg) => {
-      const targeted = targets.some(
-        (t) => t.name === tg.TargetGroupName || t.physicalId === tg.TargetGroupArn,
-      );
-      return targeted || isOwnedBy(tags.get(tg.TargetGroupArn ?? '') ?? {}, ctx.project, ctx.stack);
+    const { all, tags } = await describeTargetedAndOwned(targets, ctx, {
+      describe: (keys) => describeTargetGroups(ctx, keys),
+      arnOf: (tg) => tg.TargetGroupArn,
+      resourceType: ELB_RESOURCE_TYPES.targetGroup,
+      scanAll: () => scanAll(ctx),
     });
+    const kept = all.filter(
+      (tg) =>
+        isTargeted(targets, tg.TargetGroupName, tg.TargetGroupArn) ||
+        isOwnedBy(tags.get(tg.TargetGroupArn ?? '') ?? {}, ctx.project, ctx.stack),
+    );
     const unique = [...new Map(kept.map((tg) => [tg.TargetGroupArn ?? '', tg])).values()];
     const delays = await mapLimited(unique, (tg) => deregistrationDelay(ctx, tg.TargetGroupArn ?? ''));
     return unique.map((tg, i) =>

@@ -5,6 +5,7 @@
  * @module
  */
 import pLimit from 'p-limit';
+import { isNotFound } from '../aws/errors.js';
 import { compareStrings, stableJson } from '../desired/render/canonical.js';
 import { isRef, type Spec, type SpecValue, TAG_KEYS } from '../desired/resource-types.js';
 import type { ObserveContext, ObserveTarget } from './types.js';
@@ -26,6 +27,16 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
 export async function mapLimited<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
   const limit = pLimit(DESCRIBE_CONCURRENCY);
   return Promise.all(items.map((item) => limit(() => fn(item))));
+}
+
+/** The answer of a single-resource Describe, or undefined when AWS says it does not exist. */
+export async function unlessNotFound<T>(read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
 }
 
 /** Unique, sorted copy of `items`: deterministic call order makes tests and call accounting stable. */
@@ -142,6 +153,31 @@ export function alignToTarget<T extends SpecValue>(
     }
   }
   return [...out, ...[...byKey.keys()].sort(compareStrings).map((k) => byKey.get(k) as T)];
+}
+
+/** {@link identify} for kinds whose targets are found by their exact AWS name (ECS, ELBv2). */
+export function identifyByName(
+  physicalId: string,
+  awsName: string,
+  tags: Readonly<Record<string, string>>,
+  targets: readonly ObserveTarget[],
+): Identity {
+  return identify(
+    physicalId,
+    awsName,
+    tags,
+    targets,
+    targets.find((t) => t.name === awsName),
+  );
+}
+
+/** True when some target names this live resource, by AWS name or by the physical id the journal recorded. */
+export function isTargeted(
+  targets: readonly ObserveTarget[],
+  awsName: string | undefined,
+  physicalId: string | undefined,
+): boolean {
+  return targets.some((t) => t.name === awsName || t.physicalId === physicalId);
 }
 
 /** The target a live resource was identified as, if any. */

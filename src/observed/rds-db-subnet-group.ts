@@ -10,11 +10,10 @@ import {
   ListTagsForResourceCommand,
   type RDSClient,
 } from '@aws-sdk/client-rds';
-import { isNotFound } from '../aws/errors.js';
 import { isOwnedBy, tagListToRecord } from '../desired/tags.js';
 import { alignToDesired, identify } from './ec2-common.js';
-import { compactSpec, mapLimited } from './observe-helpers.js';
-import { arnSuffix, discoverTaggedArns } from './tag-discovery.js';
+import { compactSpec, mapLimited, unlessNotFound } from './observe-helpers.js';
+import { namesToDescribe, targetByName } from './tag-discovery.js';
 import type { ObserveContext, ObservedResource, Observer, ObserveTarget } from './types.js';
 
 /** The ARN segment of DB subnet groups in tagging API answers. */
@@ -25,13 +24,10 @@ export async function describeDbSubnetGroup(
   rds: RDSClient,
   name: string,
 ): Promise<DBSubnetGroup | undefined> {
-  try {
-    const res = await rds.send(new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: name.toLowerCase() }));
-    return res.DBSubnetGroups?.[0];
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
+  const res = await unlessNotFound(() =>
+    rds.send(new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: name.toLowerCase() })),
+  );
+  return res?.DBSubnetGroups?.[0];
 }
 
 /** A subnet group's tags (none when it has no ARN, which only a broken fake would return). */
@@ -42,10 +38,6 @@ export async function dbSubnetGroupTags(
   if (!group.DBSubnetGroupArn) return {};
   const res = await rds.send(new ListTagsForResourceCommand({ ResourceName: group.DBSubnetGroupArn }));
   return tagListToRecord(res.TagList);
-}
-
-function targetOf(name: string, targets: readonly ObserveTarget[]): ObserveTarget | undefined {
-  return targets.find((t) => t.physicalId === name) ?? targets.find((t) => t.name.toLowerCase() === name);
 }
 
 /**
@@ -59,24 +51,13 @@ export const rdsDbSubnetGroupObserver: Observer = {
     ctx: ObserveContext,
   ): Promise<readonly ObservedResource[]> {
     const { rds } = ctx.clients;
-    const discovered = (await discoverTaggedArns(ctx, 'rds', SUBNET_GROUP_ARN_MARKER)).map((arn) =>
-      arnSuffix(arn, SUBNET_GROUP_ARN_MARKER),
-    );
-    const names = [
-      ...new Set(
-        [
-          ...targets.map((t) => t.name.toLowerCase()),
-          ...targets.flatMap((t) => (t.physicalId ? [t.physicalId] : [])),
-          ...discovered,
-        ].filter((n) => n !== ''),
-      ),
-    ].sort();
+    const names = await namesToDescribe(targets, ctx, 'rds', SUBNET_GROUP_ARN_MARKER);
     const found = await mapLimited(names, async (name) => {
       const group = await describeDbSubnetGroup(rds, name);
       if (!group) return undefined;
       const tags = await dbSubnetGroupTags(rds, group);
       const groupName = group.DBSubnetGroupName ?? name;
-      const matched = targetOf(groupName, targets);
+      const matched = targetByName(groupName, targets);
       if (!matched && !isOwnedBy(tags, ctx.project, ctx.stack)) return undefined;
       const { logicalId, name: display } = identify(groupName, tags, targets, matched, groupName);
       const subnetIds = (group.Subnets ?? []).flatMap((s) =>

@@ -12,10 +12,10 @@
  */
 import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
 import { isNotFound } from '../aws/errors.js';
-import { isRef, type Spec, type SpecValue } from '../desired/resource-types.js';
+import type { Spec, SpecValue } from '../desired/resource-types.js';
 import { StackctlError } from '../errors.js';
 import { alignToDesired, resolveSpecString, resolveSpecValue } from './ec2-common.js';
-import { compactSpec } from './observe-helpers.js';
+import { compactSpec, field } from './observe-helpers.js';
 import {
   canonicalDnsName,
   findHostedZone,
@@ -48,20 +48,6 @@ export function parseRecordPhysicalId(
 /** The record's host name without the trailing dot: what other resources reference. */
 export function recordOutputs(name: string): Record<string, string> {
   return { fqdn: fqdn(name).replace(/\.$/, '') };
-}
-
-/** `value[key]` when `value` is a plain spec object (not a list, not a ref). */
-function field(value: SpecValue | undefined, key: string): SpecValue | undefined {
-  if (
-    value === null ||
-    value === undefined ||
-    typeof value !== 'object' ||
-    Array.isArray(value) ||
-    isRef(value)
-  ) {
-    return undefined;
-  }
-  return (value as Spec)[key];
 }
 
 function valuesSpec(set: ResourceRecordSet, desired: SpecValue | undefined, ctx: ObserveContext): string[] {

@@ -15,7 +15,8 @@ import { paginateGetResources } from '@aws-sdk/client-resource-groups-tagging-ap
 import { TAG_KEYS } from '../desired/resource-types.js';
 import { tagListToRecord } from '../desired/tags.js';
 import { collectPages } from './ec2-common.js';
-import type { ObserveContext } from './types.js';
+import { uniqueSorted } from './observe-helpers.js';
+import type { ObserveContext, ObserveTarget } from './types.js';
 
 /** Resources per GetResources page (the API maximum). */
 const TAGGING_PAGE_SIZE = 100;
@@ -74,6 +75,34 @@ export async function discoverTaggedResources(
 export function arnSuffix(arn: string, marker: string): string {
   const at = arn.indexOf(marker);
   return at < 0 ? '' : arn.slice(at + marker.length);
+}
+
+/**
+ * The names a named data kind (RDS, ElastiCache) describes one by one: every target's name lowercased
+ * (those services store names lowercase), every recorded physical id, and every name the tagging API
+ * lists for this stack, so removed resources are found too. Unique and sorted, for a stable call order.
+ */
+export async function namesToDescribe(
+  targets: readonly ObserveTarget[],
+  ctx: ObserveContext,
+  service: string,
+  arnMarker: string,
+): Promise<string[]> {
+  const discovered = (await discoverTaggedArns(ctx, service, arnMarker)).map((arn) =>
+    arnSuffix(arn, arnMarker),
+  );
+  return uniqueSorted(
+    [
+      ...targets.map((t) => t.name.toLowerCase()),
+      ...targets.flatMap((t) => (t.physicalId ? [t.physicalId] : [])),
+      ...discovered,
+    ].filter((n) => n !== ''),
+  );
+}
+
+/** The target a live data resource named `name` answers to: by recorded physical id, else by lowercase name. */
+export function targetByName(name: string, targets: readonly ObserveTarget[]): ObserveTarget | undefined {
+  return targets.find((t) => t.physicalId === name) ?? targets.find((t) => t.name.toLowerCase() === name);
 }
 
 /**

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { isNotFound } from '../aws/errors.js';
 import type { Spec } from '../desired/resource-types.js';
 import { NotReadyError } from './errors.js';
 
@@ -60,6 +61,69 @@ export async function waitUntilGone(isGone: () => Promise<boolean>, options: Wai
     if (attempt < maxAttempts) await sleep(delayMs, options.signal);
   }
   throw new NotReadyError(`${options.what} is still being deleted`, NOT_READY_RETRY_MS);
+}
+
+/**
+ * Options of the appliers of the snapshot-taking data kinds (RDS instance, ElastiCache replication
+ * group); the lead wires `finalSnapshot` from the stack's mode.
+ */
+export interface FinalSnapshotApplierOptions {
+  /**
+   * Take a final snapshot (`<id>-final-<yyyymmddhhmm>`) before deleting; false skips it (the
+   * `affordable` mode). Data safety wins by default.
+   */
+  readonly finalSnapshot: boolean;
+  /** Pause between polls while AWS deletes the resource. @default 15 000 ms */
+  readonly waitDelayMs?: number;
+  /** Polls before handing the step back to the engine as not ready. @default 40 */
+  readonly maxWaitAttempts?: number;
+  /** Clock for snapshot names. @default () => new Date() */
+  readonly now?: () => Date;
+}
+
+/** The {@link WaitOptions} of a delete made with `options`. */
+export function deleteWaitOptions(
+  what: string,
+  options: FinalSnapshotApplierOptions,
+  signal: AbortSignal | undefined,
+): WaitOptions {
+  return {
+    what,
+    delayMs: options.waitDelayMs ?? DEFAULT_WAIT_DELAY_MS,
+    maxAttempts: options.maxWaitAttempts ?? DEFAULT_MAX_WAIT_ATTEMPTS,
+    signal,
+  };
+}
+
+/** The service calls {@link deleteAndWaitGone} orders. */
+export interface DeleteAndWaitSteps<T> {
+  /** The live resource, or undefined once it is gone. */
+  readonly describe: () => Promise<T | undefined>;
+  /** True when AWS is already deleting it (a re-run only waits). */
+  readonly isDeleting: (live: T) => boolean;
+  /** Runs before the delete call, outside its NotFound guard (e.g. lifting deletion protection). */
+  readonly beforeDelete?: (live: T) => Promise<void>;
+  /** The delete call itself; a NotFound answer means it is already gone. */
+  readonly startDelete: () => Promise<unknown>;
+}
+
+/**
+ * Starts the delete unless it is gone or already being deleted, then waits until Describe no longer finds
+ * it ({@link waitUntilGone}), so the resources it depends on can go after it.
+ */
+export async function deleteAndWaitGone<T>(steps: DeleteAndWaitSteps<T>, wait: WaitOptions): Promise<void> {
+  const live = await steps.describe();
+  if (!live) return;
+  if (!steps.isDeleting(live)) {
+    await steps.beforeDelete?.(live);
+    try {
+      await steps.startDelete();
+    } catch (err) {
+      if (isNotFound(err)) return;
+      throw err;
+    }
+  }
+  await waitUntilGone(async () => (await steps.describe()) === undefined, wait);
 }
 
 /**

@@ -6,6 +6,7 @@
  * @module
  */
 import { isOwnedBy } from '../desired/tags.js';
+import { diffTags } from '../diff/tags.js';
 import type { FieldDelta } from '../diff/types.js';
 import type { ObservedResource } from '../observed/types.js';
 import { OwnershipConflictError } from './errors.js';
@@ -49,6 +50,44 @@ export function tagChanges(
 /** True when {@link tagChanges} asks for no call. */
 export function isEmptyTagChange(changes: TagChanges): boolean {
   return Object.keys(changes.set).length === 0 && changes.remove.length === 0;
+}
+
+/** One service's two tag calls, bound by each applier to its own API (TagResource, AddTagsToResource, ...). */
+export interface TagWriter {
+  /** Adds or overwrites these tags. */
+  readonly set: (tags: Readonly<Record<string, string>>) => Promise<unknown>;
+  /** Removes the tags with these keys. */
+  readonly remove: (keys: readonly string[]) => Promise<unknown>;
+}
+
+/**
+ * Applies the `tags.*` deltas through `writer`: set first, then remove, and no call at all for a side
+ * the deltas do not ask for. Written once so every applier makes the same minimal tag calls.
+ */
+export async function writeTagDeltas(
+  deltas: readonly FieldDelta[],
+  desiredTags: Readonly<Record<string, string>>,
+  writer: TagWriter,
+): Promise<void> {
+  const changes = tagChanges(deltas, desiredTags);
+  if (Object.keys(changes.set).length > 0) await writer.set(changes.set);
+  if (changes.remove.length > 0) await writer.remove(changes.remove);
+}
+
+/**
+ * Brings a resource's tags from `observed` to `desired` through `writer`: adds or changes desired keys,
+ * removes `stackctl:*` keys no longer desired, leaves everyone else's alone (the diff's rule, see
+ * `diffTags`). Makes no call when nothing differs.
+ */
+export async function syncTags(
+  desired: Readonly<Record<string, string>>,
+  observed: Readonly<Record<string, string>>,
+  writer: TagWriter,
+): Promise<void> {
+  const diff = diffTags(desired, observed);
+  const upsert = { ...diff.added, ...diff.changed };
+  if (Object.keys(upsert).length > 0) await writer.set(upsert);
+  if (diff.removed.length > 0) await writer.remove(diff.removed);
 }
 
 /**

@@ -14,8 +14,8 @@ import {
 } from '@aws-sdk/client-ecs';
 import type { AwsClients } from '../aws/types.js';
 import type { Spec } from '../desired/resource-types.js';
-import { diffTags } from '../diff/tags.js';
 import { recordToEcsTags } from '../observed/ecs-common.js';
+import { syncTags } from './delta-helpers.js';
 import { num, objList, optNum, optStr, str, strList } from './spec-read.js';
 
 /**
@@ -29,14 +29,11 @@ export async function syncEcsTags(
   desired: Readonly<Record<string, string>>,
   observed: Readonly<Record<string, string>>,
 ): Promise<void> {
-  const diff = diffTags(desired, observed);
-  const upsert = { ...diff.added, ...diff.changed };
-  if (Object.keys(upsert).length > 0) {
-    await clients.ecs.send(new TagResourceCommand({ resourceArn: arn, tags: recordToEcsTags(upsert) }));
-  }
-  if (diff.removed.length > 0) {
-    await clients.ecs.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: [...diff.removed] }));
-  }
+  await syncTags(desired, observed, {
+    set: (tags) =>
+      clients.ecs.send(new TagResourceCommand({ resourceArn: arn, tags: recordToEcsTags(tags) })),
+    remove: (keys) => clients.ecs.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: [...keys] })),
+  });
 }
 
 /** `networkConfiguration: { subnets, securityGroups, assignPublicIp }` as the SDK's awsvpc configuration. */

@@ -15,7 +15,6 @@ import {
   type ModifyReplicationGroupCommandInput,
   type ReplicationGroup,
 } from '@aws-sdk/client-elasticache';
-import { isAlreadyExists, isNotFound } from '../aws/errors.js';
 import { isOwnedBy, recordToTagList } from '../desired/tags.js';
 import type { FieldDelta } from '../diff/types.js';
 import {
@@ -23,14 +22,15 @@ import {
   replicationGroupOutputs,
 } from '../observed/elasticache-replication-group.js';
 import { elasticacheTags } from '../observed/elasticache-subnet-group.js';
+import { createOrAdopt } from './create-or-adopt.js';
 import {
-  DEFAULT_MAX_WAIT_ATTEMPTS,
-  DEFAULT_WAIT_DELAY_MS,
+  deleteAndWaitGone,
+  deleteWaitOptions,
+  type FinalSnapshotApplierOptions,
   finalSnapshotName,
   NOT_READY_RETRY_MS,
   specNumber,
   specStrings,
-  waitUntilGone,
 } from './data-helpers.js';
 import { assertObservedOwned, specBoolean, specString, touches } from './delta-helpers.js';
 import { applyElastiCacheTagDeltas } from './elasticache-subnet-group.js';
@@ -38,16 +38,7 @@ import { NotReadyError, OwnershipConflictError } from './errors.js';
 import type { Applier, ApplyContext, ApplyResult, ResolvedResource } from './types.js';
 
 /** Options of {@link createElasticacheReplicationGroupApplier}; the lead wires `finalSnapshot` from the mode. */
-export interface ElasticacheReplicationGroupApplierOptions {
-  /** Take a final snapshot (`<id>-final-<yyyymmddhhmm>`) before deleting; false skips it. */
-  readonly finalSnapshot: boolean;
-  /** Pause between polls while ElastiCache deletes the group. @default 15 000 ms */
-  readonly waitDelayMs?: number;
-  /** Polls before handing the step back to the engine as not ready. @default 40 */
-  readonly maxWaitAttempts?: number;
-  /** Clock for snapshot names. @default () => new Date() */
-  readonly now?: () => Date;
-}
+export type ElasticacheReplicationGroupApplierOptions = FinalSnapshotApplierOptions;
 
 /** The result of a create or adopt, or NotReady while the primary endpoint is not known yet. */
 function resultOf(group: ReplicationGroup, logicalId: string): ApplyResult {
@@ -108,37 +99,34 @@ export function createElasticacheReplicationGroupApplier(
     async create(desired, ctx) {
       const { elasticache } = ctx.clients;
       const id = desired.name.toLowerCase();
-      const existing = await describeReplicationGroup(elasticache, id);
-      if (existing) return adopt(existing, desired, ctx);
       const { spec, logicalId } = desired;
-      try {
-        const res = await elasticache.send(
-          new CreateReplicationGroupCommand({
-            ReplicationGroupId: id,
-            ReplicationGroupDescription: specString(spec, 'description', logicalId),
-            Engine: specString(spec, 'engine', logicalId),
-            EngineVersion: specString(spec, 'engineVersion', logicalId),
-            CacheNodeType: specString(spec, 'cacheNodeType', logicalId),
-            // One node group (cluster mode disabled) of 1 primary + N-1 replicas. AWS accepts this form
-            // for cluster-mode-disabled groups as well as NumCacheClusters (the API docs point to
-            // ReplicasPerNodeGroup), and moto 5.2.1 honours only this one: with NumCacheClusters it
-            // creates a single node, so the next pass would plan a replica change forever.
-            NumNodeGroups: 1,
-            ReplicasPerNodeGroup: specNumber(spec, 'numCacheClusters', logicalId) - 1,
-            AutomaticFailoverEnabled: specBoolean(spec, 'automaticFailoverEnabled'),
-            MultiAZEnabled: specBoolean(spec, 'multiAzEnabled'),
-            CacheSubnetGroupName: specString(spec, 'cacheSubnetGroupName', logicalId),
-            SecurityGroupIds: specStrings(spec, 'securityGroupIds'),
-            Tags: recordToTagList(desired.tags),
-          }),
-        );
-        return resultOf(res.ReplicationGroup ?? { ReplicationGroupId: id, Status: 'creating' }, logicalId);
-      } catch (err) {
-        if (!isAlreadyExists(err)) throw err;
-        const raced = await describeReplicationGroup(elasticache, id);
-        if (!raced) throw err;
-        return adopt(raced, desired, ctx);
-      }
+      return createOrAdopt({
+        describe: () => describeReplicationGroup(elasticache, id),
+        adopt: (group) => adopt(group, desired, ctx),
+        create: async () => {
+          const res = await elasticache.send(
+            new CreateReplicationGroupCommand({
+              ReplicationGroupId: id,
+              ReplicationGroupDescription: specString(spec, 'description', logicalId),
+              Engine: specString(spec, 'engine', logicalId),
+              EngineVersion: specString(spec, 'engineVersion', logicalId),
+              CacheNodeType: specString(spec, 'cacheNodeType', logicalId),
+              // One node group (cluster mode disabled) of 1 primary + N-1 replicas. AWS accepts this form
+              // for cluster-mode-disabled groups as well as NumCacheClusters (the API docs point to
+              // ReplicasPerNodeGroup), and moto 5.2.1 honours only this one: with NumCacheClusters it
+              // creates a single node, so the next pass would plan a replica change forever.
+              NumNodeGroups: 1,
+              ReplicasPerNodeGroup: specNumber(spec, 'numCacheClusters', logicalId) - 1,
+              AutomaticFailoverEnabled: specBoolean(spec, 'automaticFailoverEnabled'),
+              MultiAZEnabled: specBoolean(spec, 'multiAzEnabled'),
+              CacheSubnetGroupName: specString(spec, 'cacheSubnetGroupName', logicalId),
+              SecurityGroupIds: specStrings(spec, 'securityGroupIds'),
+              Tags: recordToTagList(desired.tags),
+            }),
+          );
+          return resultOf(res.ReplicationGroup ?? { ReplicationGroupId: id, Status: 'creating' }, logicalId);
+        },
+      });
     },
 
     async update(desired, observed, deltas, ctx) {
@@ -171,25 +159,21 @@ export function createElasticacheReplicationGroupApplier(
       assertObservedOwned(observed, ctx);
       const { elasticache } = ctx.clients;
       const id = observed.physicalId;
-      const live = await describeReplicationGroup(elasticache, id);
-      if (!live) return;
-      if (live.Status !== 'deleting') {
-        const snapshot = options.finalSnapshot
-          ? { FinalSnapshotIdentifier: finalSnapshotName(id, now()) }
-          : {};
-        try {
-          await elasticache.send(new DeleteReplicationGroupCommand({ ReplicationGroupId: id, ...snapshot }));
-        } catch (err) {
-          if (isNotFound(err)) return;
-          throw err;
-        }
-      }
-      await waitUntilGone(async () => (await describeReplicationGroup(elasticache, id)) === undefined, {
-        what: `${observed.logicalId} (${id})`,
-        delayMs: options.waitDelayMs ?? DEFAULT_WAIT_DELAY_MS,
-        maxAttempts: options.maxWaitAttempts ?? DEFAULT_MAX_WAIT_ATTEMPTS,
-        signal: ctx.signal,
-      });
+      await deleteAndWaitGone(
+        {
+          describe: () => describeReplicationGroup(elasticache, id),
+          isDeleting: (live) => live.Status === 'deleting',
+          startDelete: () => {
+            const snapshot = options.finalSnapshot
+              ? { FinalSnapshotIdentifier: finalSnapshotName(id, now()) }
+              : {};
+            return elasticache.send(
+              new DeleteReplicationGroupCommand({ ReplicationGroupId: id, ...snapshot }),
+            );
+          },
+        },
+        deleteWaitOptions(`${observed.logicalId} (${id})`, options, ctx.signal),
+      );
     },
   };
 }

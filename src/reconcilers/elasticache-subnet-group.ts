@@ -18,25 +18,15 @@ import {
   ModifyCacheSubnetGroupCommand,
   RemoveTagsFromResourceCommand,
 } from '@aws-sdk/client-elasticache';
-import { isAlreadyExists, isNotFound } from '../aws/errors.js';
+import { isNotFound } from '../aws/errors.js';
 import { isOwnedBy, recordToTagList } from '../desired/tags.js';
 import type { FieldDelta } from '../diff/types.js';
 import { describeCacheSubnetGroup, elasticacheTags } from '../observed/elasticache-subnet-group.js';
-import {
-  assertObservedOwned,
-  ignoreNotFound,
-  isEmptyTagChange,
-  specString,
-  tagChanges,
-  touches,
-} from './delta-helpers.js';
+import { createOrAdopt } from './create-or-adopt.js';
+import { specStrings } from './data-helpers.js';
+import { assertObservedOwned, ignoreNotFound, specString, touches, writeTagDeltas } from './delta-helpers.js';
 import { OwnershipConflictError } from './errors.js';
 import type { Applier, ApplyContext, ApplyResult, ResolvedResource } from './types.js';
-
-function subnetIds(desired: ResolvedResource): string[] {
-  const v = desired.spec.subnetIds;
-  return Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : [];
-}
 
 function result(name: string): ApplyResult {
   return { physicalId: name, outputs: { name } };
@@ -64,18 +54,12 @@ export async function applyElastiCacheTagDeltas(
   deltas: readonly FieldDelta[],
   desired: ResolvedResource,
 ): Promise<void> {
-  const changes = tagChanges(deltas, desired.tags);
-  if (isEmptyTagChange(changes)) return;
-  if (Object.keys(changes.set).length > 0) {
-    await elasticache.send(
-      new AddTagsToResourceCommand({ ResourceName: arn, Tags: recordToTagList(changes.set) }),
-    );
-  }
-  if (changes.remove.length > 0) {
-    await elasticache.send(
-      new RemoveTagsFromResourceCommand({ ResourceName: arn, TagKeys: [...changes.remove] }),
-    );
-  }
+  await writeTagDeltas(deltas, desired.tags, {
+    set: (tags) =>
+      elasticache.send(new AddTagsToResourceCommand({ ResourceName: arn, Tags: recordToTagList(tags) })),
+    remove: (keys) =>
+      elasticache.send(new RemoveTagsFromResourceCommand({ ResourceName: arn, TagKeys: [...keys] })),
+  });
 }
 
 /** The cache subnet group applier. Deleting a group still in use fails with a dependency error. */
@@ -85,24 +69,21 @@ export const elasticacheSubnetGroupApplier: Applier = {
   async create(desired, ctx) {
     const { elasticache } = ctx.clients;
     const name = desired.name.toLowerCase();
-    const existing = await describeCacheSubnetGroup(elasticache, name);
-    if (existing) return adopt(elasticache, existing, desired, ctx);
-    try {
-      await elasticache.send(
-        new CreateCacheSubnetGroupCommand({
-          CacheSubnetGroupName: name,
-          CacheSubnetGroupDescription: specString(desired.spec, 'description', desired.logicalId),
-          SubnetIds: subnetIds(desired),
-          Tags: recordToTagList(desired.tags),
-        }),
-      );
-      return result(name);
-    } catch (err) {
-      if (!isAlreadyExists(err)) throw err;
-      const raced = await describeCacheSubnetGroup(elasticache, name);
-      if (!raced) throw err;
-      return adopt(elasticache, raced, desired, ctx);
-    }
+    return createOrAdopt({
+      describe: () => describeCacheSubnetGroup(elasticache, name),
+      adopt: (group) => adopt(elasticache, group, desired, ctx),
+      create: async () => {
+        await elasticache.send(
+          new CreateCacheSubnetGroupCommand({
+            CacheSubnetGroupName: name,
+            CacheSubnetGroupDescription: specString(desired.spec, 'description', desired.logicalId),
+            SubnetIds: specStrings(desired.spec, 'subnetIds'),
+            Tags: recordToTagList(desired.tags),
+          }),
+        );
+        return result(name);
+      },
+    });
   },
 
   async update(desired, observed, deltas, ctx) {
@@ -114,7 +95,7 @@ export const elasticacheSubnetGroupApplier: Applier = {
         new ModifyCacheSubnetGroupCommand({
           CacheSubnetGroupName: name,
           CacheSubnetGroupDescription: specString(desired.spec, 'description', desired.logicalId),
-          SubnetIds: subnetIds(desired),
+          SubnetIds: specStrings(desired.spec, 'subnetIds'),
         }),
       );
     }

@@ -14,8 +14,8 @@ import {
 import type { AwsClients } from '../aws/types.js';
 import type { Spec } from '../desired/resource-types.js';
 import { isOwnedBy, recordToTagList } from '../desired/tags.js';
-import { diffTags } from '../diff/tags.js';
 import { describeElbTags } from '../observed/elbv2-common.js';
+import { syncTags } from './delta-helpers.js';
 import { OwnershipConflictError } from './errors.js';
 import { objList, optStr, str, strList } from './spec-read.js';
 import type { ApplyContext } from './types.js';
@@ -36,14 +36,11 @@ export async function syncElbTags(
   desired: Readonly<Record<string, string>>,
   observed: Readonly<Record<string, string>>,
 ): Promise<void> {
-  const diff = diffTags(desired, observed);
-  const upsert = { ...diff.added, ...diff.changed };
-  if (Object.keys(upsert).length > 0) {
-    await clients.elbv2.send(new AddTagsCommand({ ResourceArns: [arn], Tags: recordToTagList(upsert) }));
-  }
-  if (diff.removed.length > 0) {
-    await clients.elbv2.send(new RemoveTagsCommand({ ResourceArns: [arn], TagKeys: [...diff.removed] }));
-  }
+  await syncTags(desired, observed, {
+    set: (tags) =>
+      clients.elbv2.send(new AddTagsCommand({ ResourceArns: [arn], Tags: recordToTagList(tags) })),
+    remove: (keys) => clients.elbv2.send(new RemoveTagsCommand({ ResourceArns: [arn], TagKeys: [...keys] })),
+  });
 }
 
 /** A spec action (`forward`, `redirect`, `fixed-response`) as the SDK's Action. */

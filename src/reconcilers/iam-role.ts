@@ -18,21 +18,21 @@ import {
   UntagRoleCommand,
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
-import { isAlreadyExists, isNotFound } from '../aws/errors.js';
+import { isNotFound } from '../aws/errors.js';
 import { recordToTagList } from '../desired/tags.js';
 import type { FieldDelta } from '../diff/types.js';
 import { collectPages } from '../observed/ec2-common.js';
 import { normalizePolicyDocument } from '../observed/iam-policy-document.js';
 import { readRole, rolePath } from '../observed/iam-role.js';
 import type { ObservedResource } from '../observed/types.js';
+import { readOrCreate } from './create-or-adopt.js';
 import {
   assertObservedOwned,
   assertOwned,
   ignoreNotFound,
-  isEmptyTagChange,
   specString,
-  tagChanges,
   touches,
+  writeTagDeltas,
 } from './delta-helpers.js';
 import type { Applier, ApplyContext, ApplyResult, ResolvedResource } from './types.js';
 
@@ -112,18 +112,14 @@ async function createRole(
   roleName: string,
   ctx: ApplyContext,
 ): Promise<void> {
-  try {
-    await iam.send(
-      new CreateRoleCommand({
-        RoleName: roleName,
-        Path: rolePath(ctx.project, ctx.stack),
-        AssumeRolePolicyDocument: policiesOf(desired.spec).trust,
-        Tags: recordToTagList(desired.tags),
-      }),
-    );
-  } catch (err) {
-    if (!isAlreadyExists(err)) throw err;
-  }
+  await iam.send(
+    new CreateRoleCommand({
+      RoleName: roleName,
+      Path: rolePath(ctx.project, ctx.stack),
+      AssumeRolePolicyDocument: policiesOf(desired.spec).trust,
+      Tags: recordToTagList(desired.tags),
+    }),
+  );
 }
 
 /**
@@ -135,12 +131,11 @@ export const iamRoleApplier: Applier = {
   async create(desired: ResolvedResource, ctx: ApplyContext): Promise<ApplyResult> {
     const { iam } = ctx.clients;
     const roleName = specString(desired.spec, 'roleName', desired.logicalId);
-    let current = await readRole(iam, roleName, []);
-    if (!current) {
-      await createRole(iam, desired, roleName, ctx);
-      current = await readRole(iam, roleName, []);
-    }
-    if (!current) throw new Error(`${desired.logicalId}: role ${roleName} vanished right after create`);
+    const current = await readOrCreate({
+      read: () => readRole(iam, roleName, []),
+      create: () => createRole(iam, desired, roleName, ctx),
+      what: `${desired.logicalId}: role ${roleName}`,
+    });
     assertOwned(desired.logicalId, roleName, current.tags, ctx);
     await converge(iam, roleName, policiesOf(current.spec), policiesOf(desired.spec), ALL_PARTS);
     return { physicalId: roleName, outputs: current.outputs };
@@ -161,15 +156,10 @@ export const iamRoleApplier: Applier = {
       inline: touches(deltas, 'inlinePolicies'),
     };
     await converge(iam, roleName, policiesOf(observed.spec), policiesOf(desired.spec), parts);
-    const changes = tagChanges(deltas, desired.tags);
-    if (!isEmptyTagChange(changes)) {
-      if (Object.keys(changes.set).length > 0) {
-        await iam.send(new TagRoleCommand({ RoleName: roleName, Tags: recordToTagList(changes.set) }));
-      }
-      if (changes.remove.length > 0) {
-        await iam.send(new UntagRoleCommand({ RoleName: roleName, TagKeys: [...changes.remove] }));
-      }
-    }
+    await writeTagDeltas(deltas, desired.tags, {
+      set: (tags) => iam.send(new TagRoleCommand({ RoleName: roleName, Tags: recordToTagList(tags) })),
+      remove: (keys) => iam.send(new UntagRoleCommand({ RoleName: roleName, TagKeys: [...keys] })),
+    });
     return { physicalId: roleName, outputs: observed.outputs };
   },
 

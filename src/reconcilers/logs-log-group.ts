@@ -15,18 +15,18 @@ import {
   TagResourceCommand,
   UntagResourceCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { isAlreadyExists, isNotFound } from '../aws/errors.js';
+import { isNotFound } from '../aws/errors.js';
 import type { FieldDelta } from '../diff/types.js';
 import { logGroupArn } from '../observed/logs-log-group.js';
 import type { ObservedResource } from '../observed/types.js';
+import { readOrCreate } from './create-or-adopt.js';
 import {
   assertObservedOwned,
   assertOwned,
   ignoreNotFound,
-  isEmptyTagChange,
   specString,
-  tagChanges,
   touches,
+  writeTagDeltas,
 } from './delta-helpers.js';
 import type { Applier, ApplyContext, ApplyResult, ResolvedResource } from './types.js';
 
@@ -54,19 +54,6 @@ function result(group: LogGroup, name: string): ApplyResult {
   return { physicalId: name, outputs: { arn: logGroupArn(group), name } };
 }
 
-/** Creates the group with its tags; a group that appeared meanwhile is described instead. */
-async function createGroup(
-  logs: CloudWatchLogsClient,
-  desired: ResolvedResource,
-  name: string,
-): Promise<void> {
-  try {
-    await logs.send(new CreateLogGroupCommand({ logGroupName: name, tags: { ...desired.tags } }));
-  } catch (err) {
-    if (!isAlreadyExists(err)) throw err;
-  }
-}
-
 /**
  * Log group applier. Create checks the exact name first: a group tagged for this stack is adopted (its
  * retention set), any other is an {@link OwnershipConflictError}.
@@ -76,12 +63,12 @@ export const logsLogGroupApplier: Applier = {
   async create(desired: ResolvedResource, ctx: ApplyContext): Promise<ApplyResult> {
     const { logs } = ctx.clients;
     const name = specString(desired.spec, 'logGroupName', desired.logicalId);
-    let group = await describeGroup(logs, name);
-    if (!group) {
-      await createGroup(logs, desired, name);
-      group = await describeGroup(logs, name);
-    }
-    if (!group) throw new Error(`${desired.logicalId}: log group ${name} vanished right after create`);
+    // A group that appeared meanwhile is described instead (readOrCreate ignores AlreadyExists).
+    const group = await readOrCreate({
+      read: () => describeGroup(logs, name),
+      create: () => logs.send(new CreateLogGroupCommand({ logGroupName: name, tags: { ...desired.tags } })),
+      what: `${desired.logicalId}: log group ${name}`,
+    });
     const tags =
       (await logs.send(new ListTagsForResourceCommand({ resourceArn: logGroupArn(group) }))).tags ?? {};
     assertOwned(desired.logicalId, name, tags, ctx);
@@ -100,16 +87,11 @@ export const logsLogGroupApplier: Applier = {
     const { logs } = ctx.clients;
     const name = observed.physicalId;
     if (touches(deltas, 'retentionInDays')) await setRetention(logs, name, desiredRetention(desired.spec));
-    const changes = tagChanges(deltas, desired.tags);
-    if (!isEmptyTagChange(changes)) {
-      const resourceArn = String(observed.outputs.arn);
-      if (Object.keys(changes.set).length > 0) {
-        await logs.send(new TagResourceCommand({ resourceArn, tags: { ...changes.set } }));
-      }
-      if (changes.remove.length > 0) {
-        await logs.send(new UntagResourceCommand({ resourceArn, tagKeys: [...changes.remove] }));
-      }
-    }
+    const resourceArn = String(observed.outputs.arn);
+    await writeTagDeltas(deltas, desired.tags, {
+      set: (tags) => logs.send(new TagResourceCommand({ resourceArn, tags: { ...tags } })),
+      remove: (keys) => logs.send(new UntagResourceCommand({ resourceArn, tagKeys: [...keys] })),
+    });
     return { physicalId: name, outputs: observed.outputs };
   },
 

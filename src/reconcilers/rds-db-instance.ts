@@ -16,20 +16,21 @@ import {
   type ModifyDBInstanceCommandInput,
 } from '@aws-sdk/client-rds';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
-import { isAlreadyExists, isNotFound } from '../aws/errors.js';
+import { isNotFound } from '../aws/errors.js';
 import { isOwnedBy, recordToTagList, tagListToRecord } from '../desired/tags.js';
 import type { FieldDelta } from '../diff/types.js';
 import { StackctlError } from '../errors.js';
 import { dbInstanceOutputs, describeDbInstance } from '../observed/rds-db-instance.js';
 import type { ObservedResource } from '../observed/types.js';
+import { createOrAdopt } from './create-or-adopt.js';
 import {
-  DEFAULT_MAX_WAIT_ATTEMPTS,
-  DEFAULT_WAIT_DELAY_MS,
+  deleteAndWaitGone,
+  deleteWaitOptions,
+  type FinalSnapshotApplierOptions,
   finalSnapshotName,
   NOT_READY_RETRY_MS,
   specNumber,
   specStrings,
-  waitUntilGone,
 } from './data-helpers.js';
 import { assertObservedOwned, specBoolean, specString, touches } from './delta-helpers.js';
 import { NotReadyError, OwnershipConflictError } from './errors.js';
@@ -37,19 +38,7 @@ import { applyRdsTagDeltas } from './rds-db-subnet-group.js';
 import type { Applier, ApplyContext, ApplyResult, ResolvedResource } from './types.js';
 
 /** Options of {@link createRdsDbInstanceApplier}; the lead wires `finalSnapshot` from the stack's mode. */
-export interface RdsDbInstanceApplierOptions {
-  /**
-   * Take a final DB snapshot (`<id>-final-<yyyymmddhhmm>`) before deleting; false skips it (the
-   * `affordable` mode). Data safety wins by default.
-   */
-  readonly finalSnapshot: boolean;
-  /** Pause between polls while RDS deletes the instance. @default 15 000 ms */
-  readonly waitDelayMs?: number;
-  /** Polls before handing the step back to the engine as not ready. @default 40 */
-  readonly maxWaitAttempts?: number;
-  /** Clock for snapshot names. @default () => new Date() */
-  readonly now?: () => Date;
-}
+export type RdsDbInstanceApplierOptions = FinalSnapshotApplierOptions;
 
 /** The error code raised when a spec asks RDS to shrink storage, which RDS cannot do. */
 export const STORAGE_SHRINK = 'STORAGE_SHRINK';
@@ -147,42 +136,39 @@ export function createRdsDbInstanceApplier(options: RdsDbInstanceApplierOptions)
     async create(desired, ctx) {
       const { rds } = ctx.clients;
       const id = desired.name.toLowerCase();
-      const existing = await describeDbInstance(rds, id);
-      if (existing) return adopt(existing, desired, ctx);
       const { spec, logicalId } = desired;
-      const password = await readMasterPassword(desired, ctx);
-      try {
-        const res = await rds.send(
-          new CreateDBInstanceCommand({
-            DBInstanceIdentifier: id,
-            Engine: specString(spec, 'engine', logicalId),
-            EngineVersion: specString(spec, 'engineVersion', logicalId),
-            DBInstanceClass: specString(spec, 'instanceClass', logicalId),
-            AllocatedStorage: specNumber(spec, 'allocatedStorage', logicalId),
-            MultiAZ: specBoolean(spec, 'multiAz'),
-            BackupRetentionPeriod: specNumber(spec, 'backupRetentionPeriod', logicalId),
-            DeletionProtection: specBoolean(spec, 'deletionProtection'),
-            DBSubnetGroupName: specString(spec, 'dbSubnetGroupName', logicalId),
-            VpcSecurityGroupIds: specStrings(spec, 'vpcSecurityGroupIds'),
-            MasterUsername: specString(spec, 'masterUsername', logicalId),
-            MasterUserPassword: password,
-            DBName: specString(spec, 'dbName', logicalId),
-            StorageEncrypted: specBoolean(spec, 'storageEncrypted'),
-            // Never reachable from the internet, whatever the subnets' routes (the spec has no such field).
-            PubliclyAccessible: false,
-            Tags: recordToTagList(desired.tags),
-          }),
-        );
-        return resultOf(
-          res.DBInstance ?? { DBInstanceIdentifier: id, DBInstanceStatus: 'creating' },
-          logicalId,
-        );
-      } catch (err) {
-        if (!isAlreadyExists(err)) throw err;
-        const raced = await describeDbInstance(rds, id);
-        if (!raced) throw err;
-        return adopt(raced, desired, ctx);
-      }
+      return createOrAdopt({
+        describe: () => describeDbInstance(rds, id),
+        adopt: (db) => adopt(db, desired, ctx),
+        create: async () => {
+          const password = await readMasterPassword(desired, ctx);
+          const res = await rds.send(
+            new CreateDBInstanceCommand({
+              DBInstanceIdentifier: id,
+              Engine: specString(spec, 'engine', logicalId),
+              EngineVersion: specString(spec, 'engineVersion', logicalId),
+              DBInstanceClass: specString(spec, 'instanceClass', logicalId),
+              AllocatedStorage: specNumber(spec, 'allocatedStorage', logicalId),
+              MultiAZ: specBoolean(spec, 'multiAz'),
+              BackupRetentionPeriod: specNumber(spec, 'backupRetentionPeriod', logicalId),
+              DeletionProtection: specBoolean(spec, 'deletionProtection'),
+              DBSubnetGroupName: specString(spec, 'dbSubnetGroupName', logicalId),
+              VpcSecurityGroupIds: specStrings(spec, 'vpcSecurityGroupIds'),
+              MasterUsername: specString(spec, 'masterUsername', logicalId),
+              MasterUserPassword: password,
+              DBName: specString(spec, 'dbName', logicalId),
+              StorageEncrypted: specBoolean(spec, 'storageEncrypted'),
+              // Never reachable from the internet, whatever the subnets' routes (the spec has no such field).
+              PubliclyAccessible: false,
+              Tags: recordToTagList(desired.tags),
+            }),
+          );
+          return resultOf(
+            res.DBInstance ?? { DBInstanceIdentifier: id, DBInstanceStatus: 'creating' },
+            logicalId,
+          );
+        },
+      });
     },
 
     async update(desired, observed, deltas, ctx) {
@@ -209,34 +195,29 @@ export function createRdsDbInstanceApplier(options: RdsDbInstanceApplierOptions)
       assertObservedOwned(observed, ctx);
       const { rds } = ctx.clients;
       const id = observed.physicalId;
-      const live = await describeDbInstance(rds, id);
-      if (!live) return;
-      if (live.DBInstanceStatus !== 'deleting') {
-        if (live.DeletionProtection) {
-          await rds.send(
-            new ModifyDBInstanceCommand({
-              DBInstanceIdentifier: id,
-              DeletionProtection: false,
-              ApplyImmediately: true,
-            }),
-          );
-        }
-        const snapshot = options.finalSnapshot
-          ? { FinalDBSnapshotIdentifier: finalSnapshotName(id, now()) }
-          : { SkipFinalSnapshot: true };
-        try {
-          await rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: id, ...snapshot }));
-        } catch (err) {
-          if (isNotFound(err)) return;
-          throw err;
-        }
-      }
-      await waitUntilGone(async () => (await describeDbInstance(rds, id)) === undefined, {
-        what: `${observed.logicalId} (${id})`,
-        delayMs: options.waitDelayMs ?? DEFAULT_WAIT_DELAY_MS,
-        maxAttempts: options.maxWaitAttempts ?? DEFAULT_MAX_WAIT_ATTEMPTS,
-        signal: ctx.signal,
-      });
+      await deleteAndWaitGone(
+        {
+          describe: () => describeDbInstance(rds, id),
+          isDeleting: (live) => live.DBInstanceStatus === 'deleting',
+          beforeDelete: async (live) => {
+            if (!live.DeletionProtection) return;
+            await rds.send(
+              new ModifyDBInstanceCommand({
+                DBInstanceIdentifier: id,
+                DeletionProtection: false,
+                ApplyImmediately: true,
+              }),
+            );
+          },
+          startDelete: () => {
+            const snapshot = options.finalSnapshot
+              ? { FinalDBSnapshotIdentifier: finalSnapshotName(id, now()) }
+              : { SkipFinalSnapshot: true };
+            return rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: id, ...snapshot }));
+          },
+        },
+        deleteWaitOptions(`${observed.logicalId} (${id})`, options, ctx.signal),
+      );
     },
   };
 }

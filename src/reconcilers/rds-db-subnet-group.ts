@@ -17,25 +17,15 @@ import {
   type RDSClient,
   RemoveTagsFromResourceCommand,
 } from '@aws-sdk/client-rds';
-import { isAlreadyExists, isNotFound } from '../aws/errors.js';
+import { isNotFound } from '../aws/errors.js';
 import { isOwnedBy, recordToTagList } from '../desired/tags.js';
 import type { FieldDelta } from '../diff/types.js';
 import { dbSubnetGroupTags, describeDbSubnetGroup } from '../observed/rds-db-subnet-group.js';
-import {
-  assertObservedOwned,
-  ignoreNotFound,
-  isEmptyTagChange,
-  specString,
-  tagChanges,
-  touches,
-} from './delta-helpers.js';
+import { createOrAdopt } from './create-or-adopt.js';
+import { specStrings } from './data-helpers.js';
+import { assertObservedOwned, ignoreNotFound, specString, touches, writeTagDeltas } from './delta-helpers.js';
 import { OwnershipConflictError } from './errors.js';
 import type { Applier, ApplyContext, ApplyResult, ResolvedResource } from './types.js';
-
-function subnetIds(desired: ResolvedResource): string[] {
-  const v = desired.spec.subnetIds;
-  return Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : [];
-}
 
 function result(name: string): ApplyResult {
   return { physicalId: name, outputs: { name } };
@@ -58,14 +48,10 @@ export async function applyRdsTagDeltas(
   deltas: readonly FieldDelta[],
   desired: ResolvedResource,
 ): Promise<void> {
-  const changes = tagChanges(deltas, desired.tags);
-  if (isEmptyTagChange(changes)) return;
-  if (Object.keys(changes.set).length > 0) {
-    await rds.send(new AddTagsToResourceCommand({ ResourceName: arn, Tags: recordToTagList(changes.set) }));
-  }
-  if (changes.remove.length > 0) {
-    await rds.send(new RemoveTagsFromResourceCommand({ ResourceName: arn, TagKeys: [...changes.remove] }));
-  }
+  await writeTagDeltas(deltas, desired.tags, {
+    set: (tags) => rds.send(new AddTagsToResourceCommand({ ResourceName: arn, Tags: recordToTagList(tags) })),
+    remove: (keys) => rds.send(new RemoveTagsFromResourceCommand({ ResourceName: arn, TagKeys: [...keys] })),
+  });
 }
 
 /** The DB subnet group applier. Deleting a group still used by an instance fails with a dependency error. */
@@ -75,24 +61,21 @@ export const rdsDbSubnetGroupApplier: Applier = {
   async create(desired, ctx) {
     const { rds } = ctx.clients;
     const name = desired.name.toLowerCase();
-    const existing = await describeDbSubnetGroup(rds, name);
-    if (existing) return adopt(rds, existing, desired, ctx);
-    try {
-      await rds.send(
-        new CreateDBSubnetGroupCommand({
-          DBSubnetGroupName: name,
-          DBSubnetGroupDescription: specString(desired.spec, 'description', desired.logicalId),
-          SubnetIds: subnetIds(desired),
-          Tags: recordToTagList(desired.tags),
-        }),
-      );
-      return result(name);
-    } catch (err) {
-      if (!isAlreadyExists(err)) throw err;
-      const raced = await describeDbSubnetGroup(rds, name);
-      if (!raced) throw err;
-      return adopt(rds, raced, desired, ctx);
-    }
+    return createOrAdopt({
+      describe: () => describeDbSubnetGroup(rds, name),
+      adopt: (group) => adopt(rds, group, desired, ctx),
+      create: async () => {
+        await rds.send(
+          new CreateDBSubnetGroupCommand({
+            DBSubnetGroupName: name,
+            DBSubnetGroupDescription: specString(desired.spec, 'description', desired.logicalId),
+            SubnetIds: specStrings(desired.spec, 'subnetIds'),
+            Tags: recordToTagList(desired.tags),
+          }),
+        );
+        return result(name);
+      },
+    });
   },
 
   async update(desired, observed, deltas, ctx) {
@@ -105,7 +88,7 @@ export const rdsDbSubnetGroupApplier: Applier = {
         new ModifyDBSubnetGroupCommand({
           DBSubnetGroupName: name,
           DBSubnetGroupDescription: specString(desired.spec, 'description', desired.logicalId),
-          SubnetIds: subnetIds(desired),
+          SubnetIds: specStrings(desired.spec, 'subnetIds'),
         }),
       );
     }

@@ -20,7 +20,7 @@ import {
   type RRType,
 } from '@aws-sdk/client-route-53';
 import { isNotFound } from '../aws/errors.js';
-import { isRef, type Spec, type SpecValue } from '../desired/resource-types.js';
+import { field } from '../observed/observe-helpers.js';
 import { parseRecordPhysicalId, recordOutputs, recordPhysicalId } from '../observed/route53-record.js';
 import {
   findHostedZone,
@@ -95,19 +95,6 @@ function markerChange(live: Live, name: string, values: readonly string[]): Chan
   };
 }
 
-function objectField(value: SpecValue | undefined, key: string): SpecValue | undefined {
-  if (
-    value === null ||
-    value === undefined ||
-    typeof value !== 'object' ||
-    Array.isArray(value) ||
-    isRef(value)
-  ) {
-    return undefined;
-  }
-  return (value as Spec)[key];
-}
-
 /** The record set a resolved spec asks for: an alias or a plain record with TTL and values. */
 export function desiredRecordSet(desired: ResolvedResource): ResourceRecordSet {
   const { spec, logicalId } = desired;
@@ -115,8 +102,8 @@ export function desiredRecordSet(desired: ResolvedResource): ResourceRecordSet {
   const type = specString(spec, 'type', logicalId) as RRType;
   const alias = spec.aliasTarget;
   if (alias !== undefined && alias !== null) {
-    const dnsName = objectField(alias, 'dnsName');
-    const zoneId = objectField(alias, 'hostedZoneId');
+    const dnsName = field(alias, 'dnsName');
+    const zoneId = field(alias, 'hostedZoneId');
     if (typeof dnsName !== 'string' || typeof zoneId !== 'string') {
       throw new TypeError(`${logicalId}: spec.aliasTarget must hold a resolved dnsName and hostedZoneId`);
     }
@@ -126,7 +113,7 @@ export function desiredRecordSet(desired: ResolvedResource): ResourceRecordSet {
       AliasTarget: {
         DNSName: dnsName,
         HostedZoneId: zoneId,
-        EvaluateTargetHealth: objectField(alias, 'evaluateTargetHealth') === true,
+        EvaluateTargetHealth: field(alias, 'evaluateTargetHealth') === true,
       },
     };
   }
