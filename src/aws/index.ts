@@ -40,6 +40,19 @@ export {
   sanitizeAwsMessage,
 } from './errors.js';
 export {
+  attachFaultInjectionFromEnv,
+  attachKillAfterMutations,
+  FAULT_INJECTION_MIDDLEWARE,
+  FAULT_KILL_AFTER_MUTATIONS_ENV,
+  FAULT_KILL_OPERATION_ENV,
+  type FaultCall,
+  FaultInjectionConfigError,
+  type KillAfterMutationsOptions,
+  killSelf,
+  type MutationCounter,
+  parseKillAfterMutations,
+} from './fault-injection.js';
+export {
   abortableSleep,
   DEFAULT_STEP_FACTOR,
   DEFAULT_STEP_MAX_RETRY_TIME_MS,

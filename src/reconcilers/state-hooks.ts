@@ -4,7 +4,8 @@
  *
  * @module
  */
-import type { Journal } from '../state/index.js';
+import type { Plan } from '../diff/types.js';
+import type { Journal, JournalEntry } from '../state/index.js';
 import { specHash } from './client-token.js';
 import type { JournalHooks } from './engine-types.js';
 
@@ -35,4 +36,31 @@ export function journalHooks(journal: Journal): JournalHooks {
       await journal.forget(step.logicalId);
     },
   };
+}
+
+/**
+ * Resolves the creates a crashed pass left pending whose resource this pass found up to date (ARCHITECTURE
+ * "Crash safety" step 3): the observers looked it up by name or tag, so the journal records its id and
+ * clears `createPending`. Without this, a resource created just before a `kill -9` is adopted as a noop
+ * step, which writes nothing, and its entry would say "create in flight" forever. Pending entries of
+ * steps that do change something are settled by `afterApply` (or `beforeCreate` when still missing).
+ */
+export async function settlePendingCreates(
+  journal: Pick<Journal, 'recordApplied'>,
+  entries: readonly JournalEntry[],
+  plan: Plan,
+): Promise<void> {
+  const pending = new Set(entries.filter((e) => e.createPending).map((e) => e.logicalId));
+  if (pending.size === 0) return;
+  for (const step of plan.steps) {
+    if (step.action.type !== 'noop' || !pending.has(step.logicalId)) continue;
+    const { desired, observed } = step.action;
+    await journal.recordApplied(step.logicalId, {
+      kind: desired.kind,
+      name: desired.name,
+      physicalId: observed.physicalId,
+      outputs: observed.outputs,
+      specHash: specHash(desired.spec),
+    });
+  }
 }
