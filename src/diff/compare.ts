@@ -112,7 +112,9 @@ export function diffResource(
     const want = desired[field];
     const have = observed[field];
     if (!isPlainObject(want) || !isPlainObject(have)) continue;
-    for (const extra of Object.keys(have).filter((k) => !(k in want)).sort()) {
+    for (const extra of Object.keys(have)
+      .filter((k) => !(k in want))
+      .sort()) {
       found.push({ path: child(field, extra), desired: undefined, observed: have[extra] });
     }
   }
