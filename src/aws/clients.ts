@@ -15,6 +15,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { Route53Client } from '@aws-sdk/client-route-53';
+import { ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { CallStats } from './call-stats.js';
@@ -79,6 +80,7 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     iam: new IAMClient(config),
     rds: new RDSClient(config),
     route53: new Route53Client(config),
+    servicediscovery: new ServiceDiscoveryClient(config),
     ssm: new SSMClient(config),
     sts: new STSClient(config),
     tagging: new ResourceGroupsTaggingAPIClient(config),

@@ -17,6 +17,7 @@ import type { IAMClient } from '@aws-sdk/client-iam';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import type { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import type { Route53Client } from '@aws-sdk/client-route-53';
+import type { ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { STSClient } from '@aws-sdk/client-sts';
 
@@ -34,6 +35,8 @@ export interface AwsClients {
   readonly iam: IAMClient;
   readonly rds: RDSClient;
   readonly route53: Route53Client;
+  /** AWS Cloud Map: the stack's private DNS namespace and its service names. */
+  readonly servicediscovery: ServiceDiscoveryClient;
   readonly ssm: SSMClient;
   readonly sts: STSClient;
   readonly tagging: ResourceGroupsTaggingAPIClient;
