@@ -5,6 +5,7 @@
  * @module
  */
 import { parseArgs } from 'node:util';
+import { stackNameProblem } from '../desired/stack/patterns.js';
 import { StackctlError } from '../errors.js';
 
 /** Output formats a command may offer. */
@@ -101,6 +102,19 @@ export class UsageError extends StackctlError {
   }
 }
 
+/**
+ * Refuses a stack name that is not valid ({@link stackNameProblem}), as a usage error naming where it came
+ * from. Checked when the command line is parsed, so no command ever builds a path or a resource name
+ * from an invalid `--stack`.
+ *
+ * @throws {UsageError} when `name` is not a valid stack name.
+ */
+export function requireValidStackName(name: string, from: string): string {
+  const problem = stackNameProblem(name);
+  if (problem !== undefined) throw new UsageError(`${from}: ${problem}`);
+  return name;
+}
+
 /** Parses `argv` (without node and script). */
 export function parseCommandLine(argv: readonly string[]): ParsedArgs {
   let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
@@ -114,6 +128,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
   if (!OUTPUT_FORMATS.includes(output)) {
     throw new UsageError(`--output must be one of ${OUTPUT_FORMATS.join(', ')}, not "${v.output}"`);
   }
+  if (v.stack !== undefined) requireValidStackName(v.stack, '--stack');
   const flags: Flags = {
     ...(v.file === undefined ? {} : { file: v.file }),
     ...(v.cwd === undefined ? {} : { cwd: v.cwd }),

@@ -13,13 +13,21 @@ import type { SourceLocation, Warning } from '../errors.js';
 export interface ComposePort {
   /** Container port. */
   readonly target: number;
-  /** Host/published port, when given. Ingress ports without one publish `target`. */
+  /**
+   * Host/published port, when given. Only an `ingress` port with one is public (a load balancer
+   * listener on this port); without it the port is private, as `docker run` publishes nothing either.
+   */
   readonly published?: number;
   readonly protocol: 'tcp' | 'udp';
-  /** `ingress` ports go behind the stack's ALB; `host` ports are reachable inside the stack only. */
+  /** Published `ingress` ports go behind the stack's ALB; `host` ports are reachable inside the stack only. */
   readonly mode: 'ingress' | 'host';
   /** Compose `app_protocol` / Defang's `http`/`grpc` hints, when given. */
   readonly appProtocol?: string;
+  /**
+   * Field path of the `ports` entry it came from (`services.web.ports[0]`), so the renderer can point a
+   * refused port at its line. Absent for ports built in code.
+   */
+  readonly source?: string;
 }
 
 /** A container health check; `test` is always the exec form (`['CMD', ...]` or `['CMD-SHELL', cmd]`). */
@@ -70,6 +78,17 @@ export interface ComposeAutoscaling {
   readonly targetCpu?: number;
 }
 
+/**
+ * An `environment` value that interpolates a secret (an SSM-supplied variable): composed at deploy time
+ * into a derived SSM parameter, never rendered with a value.
+ */
+export interface ComposedEnvValue {
+  /** Compose syntax: `$$` is a literal `$`, `${NAME}` one of `variables`. Holds no secret. */
+  readonly template: string;
+  /** The secret variables the template uses, sorted. */
+  readonly variables: readonly string[];
+}
+
 /** One compose service, normalized. Fields absent in the file are absent here (no invented defaults). */
 export interface ComposeService {
   readonly name: string;
@@ -85,6 +104,14 @@ export interface ComposeService {
   readonly entrypoint?: readonly string[];
   /** Literal values, and `null` for keys given without a value (secrets supplied through SSM). */
   readonly environment: Readonly<Record<string, string | null>>;
+  /** Keys whose value interpolates a secret (absent from `environment`); see {@link ComposedEnvValue}. */
+  readonly composedEnvironment?: Readonly<Record<string, ComposedEnvValue>>;
+  /**
+   * Secret-looking keys written without a value whose value came from the interpolation environment
+   * (shell, stack file `env:`, `.env`). Sensitive: `stackctl push` stores them as `null` again (SSM
+   * secrets for the operator), so a local shell's secret never reaches the state table.
+   */
+  readonly interpolatedSecretKeys?: readonly string[];
   readonly ports: readonly ComposePort[];
   /** `expose` container ports: reachable inside the stack only. */
   readonly expose: readonly number[];
@@ -100,6 +127,15 @@ export interface ComposeService {
   readonly secrets: readonly string[];
   /** Names of networks the service joins (`default` when none given). */
   readonly networks: readonly string[];
+  /**
+   * `networks.<name>.aliases` of the long form, per network (only networks that give some). Other
+   * services reach this one by these names too: each becomes a DNS name of the stack's namespace.
+   */
+  readonly networkAliases?: Readonly<Record<string, readonly string[]>>;
+  /** `hostname`: compose makes it resolvable; stackctl makes it a DNS name of the stack's namespace. */
+  readonly hostname?: string;
+  /** `container_name`: resolvable like {@link ComposeService.hostname}. */
+  readonly containerName?: string;
   /** Named volumes mounted (bind mounts are dropped with a warning). */
   readonly volumes: readonly string[];
   readonly user?: string;

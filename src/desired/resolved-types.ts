@@ -5,8 +5,8 @@
  * @module
  */
 import type { Warning } from '../errors.js';
-import type { ComposeModel, ComposeService } from './compose-types.js';
-import type { DriftPolicy, Mode, NetworkConfig, Provenanced } from './stack-types.js';
+import type { ComposedEnvValue, ComposeModel, ComposeService } from './compose-types.js';
+import type { DriftPolicy, Mode, NetworkConfig, PortExposureOverride, Provenanced } from './stack-types.js';
 
 /** One column of the mode table (COMPOSE-MAPPING.md "Modes"). Data, not code. */
 export interface ModePreset {
@@ -52,7 +52,15 @@ export interface ResolvedService {
   readonly environment: Readonly<Record<string, Provenanced<string>>>;
   /** Keys injected from SSM (env keys without value, compose `secrets:`), sorted. */
   readonly secretKeys: readonly string[];
+  /**
+   * Keys whose compose value interpolates a secret: composed at deploy time into a derived SSM parameter
+   * (a stack-file literal of the same key replaces it). Templates only, never values.
+   */
+  readonly composedEnvironment?: Readonly<Record<string, ComposedEnvValue>>;
+  /** Absent when compose has none, the stack has no `domain`, or the stack file says `domainname: false`. */
   readonly domainname?: Provenanced<string>;
+  /** Stack-file `ports` overrides by published port (`"8080"`); each names a published port of compose. */
+  readonly portOverrides?: Readonly<Record<string, Provenanced<PortExposureOverride>>>;
   readonly autoscaling?: Provenanced<{
     readonly min: number;
     readonly max: number;

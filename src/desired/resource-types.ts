@@ -36,6 +36,10 @@ export const RESOURCE_KINDS = [
   'ssm.Parameter',
   'autoscaling.ScalableTarget',
   'autoscaling.ScalingPolicy',
+  'ec2.DhcpOptions',
+  'servicediscovery.Namespace',
+  'servicediscovery.Service',
+  'servicediscovery.Instance',
 ] as const;
 
 /** A resource kind. */
@@ -155,6 +159,10 @@ export const RESOURCE_OUTPUTS: Readonly<Record<ResourceKind, readonly string[]>>
   'ssm.Parameter': ['arn', 'name'],
   'autoscaling.ScalableTarget': ['resourceId'],
   'autoscaling.ScalingPolicy': ['arn'],
+  'ec2.DhcpOptions': ['id'],
+  'servicediscovery.Namespace': ['id', 'arn', 'name', 'hostedZoneId'],
+  'servicediscovery.Service': ['id', 'arn', 'name'],
+  'servicediscovery.Instance': ['id'],
 };
 
 /** True when `v` is a {@link Ref}. */

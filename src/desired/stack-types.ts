@@ -25,7 +25,18 @@ export type NetworkConfig =
       readonly vpc: string;
       readonly publicSubnets: readonly string[];
       readonly privateSubnets: readonly string[];
+      /**
+       * `manage`: stackctl associates its own DHCP options set with the VPC (putting the stack's
+       * namespace in the DNS search domain, so short service names resolve) and restores the VPC's
+       * previous set on delete. Absent: the VPC's DHCP options are left alone.
+       */
+      readonly dhcpOptions?: DhcpOptionsPolicy;
     };
+
+/** What a stack may do to an existing VPC's DHCP options (only `manage` so far). */
+export const DHCP_OPTIONS_POLICIES = ['manage'] as const;
+/** A DHCP options policy. */
+export type DhcpOptionsPolicy = (typeof DHCP_OPTIONS_POLICIES)[number];
 
 /** Per-service overrides in a stack file. */
 export interface StackServiceConfig {
@@ -35,10 +46,21 @@ export interface StackServiceConfig {
   /** MiB (the file accepts `512`, `512MiB`, `2GiB`, `1g`). */
   readonly memoryMiB?: number;
   readonly image?: string;
-  readonly domainname?: string;
+  /** A host name in the stack's domain, or `false` to not use the compose `domainname` in this stack. */
+  readonly domainname?: string | false;
+  /**
+   * Per published port (`"8080"`), how it is served: `private` keeps it off the load balancer, `http`
+   * asserts it speaks HTTP where stackctl would refuse it (a data image's port, `app_protocol`).
+   */
+  readonly ports?: Readonly<Record<string, PortExposureOverride>>;
   readonly environment?: Readonly<Record<string, string>>;
   readonly autoscaling?: { readonly min?: number; readonly max?: number; readonly targetCpu?: number };
 }
+
+/** Values of `services.<svc>.ports.<published>` in a stack file. */
+export const PORT_EXPOSURE_OVERRIDES = ['private', 'http'] as const;
+/** How the stack file says one published port is served. */
+export type PortExposureOverride = (typeof PORT_EXPOSURE_OVERRIDES)[number];
 
 /** Overrides for the managed data services. */
 export interface StackDataConfig {

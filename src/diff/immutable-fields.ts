@@ -39,6 +39,17 @@ export const IMMUTABLE_FIELDS: Readonly<Record<ResourceKind, readonly string[]>>
   'ssm.Parameter': ['name'],
   'autoscaling.ScalableTarget': [],
   'autoscaling.ScalingPolicy': [],
+  // DHCP option sets cannot be edited in EC2; the VPC association (`vpcId`) can.
+  'ec2.DhcpOptions': ['domainName', 'domainNameServers'],
+  'servicediscovery.Namespace': ['name', 'vpc'],
+  'servicediscovery.Service': [
+    'dnsRecords',
+    'healthCheckCustomConfig',
+    'name',
+    'namespaceId',
+    'routingPolicy',
+  ],
+  'servicediscovery.Instance': ['instanceId', 'serviceId'],
 };
 
 /** The immutable field a delta path falls under, if any (`subjectAlternativeNames[0]` → `subjectAlternativeNames`). */

@@ -44,7 +44,7 @@ export {
 export { computeAfter, type OrderNode, topoSort } from './plan-order.js';
 export { type PlanInput, planStack, summarize } from './plan-stack.js';
 export { looksSecret, parsePath, REDACTED, redactDelta, redactSpec, redactValue, valueAt } from './redact.js';
-export { redactAction, redactPlan } from './redact-plan.js';
+export { redactAction, redactDesiredStack, redactPlan } from './redact-plan.js';
 export {
   collectRefs,
   type MissingRef,

@@ -21,6 +21,12 @@ export const KIND_DELETE_ORDER: Readonly<Record<ResourceKind, readonly ResourceK
   'route53.Record': [],
   'ecs.OneOffTask': [],
   'ecs.Service': ['autoscaling.ScalableTarget'],
+  // Cloud Map: instances (ours) go before their service, ECS services (which register A instances)
+  // before their registry service, every service before the namespace.
+  'servicediscovery.Instance': [],
+  'servicediscovery.Service': ['servicediscovery.Instance', 'ecs.Service'],
+  'servicediscovery.Namespace': ['servicediscovery.Service'],
+  'ec2.DhcpOptions': [],
   'elbv2.ListenerRule': [],
   'elbv2.Listener': ['elbv2.ListenerRule'],
   'elbv2.LoadBalancer': ['elbv2.Listener', 'route53.Record'],
@@ -28,9 +34,9 @@ export const KIND_DELETE_ORDER: Readonly<Record<ResourceKind, readonly ResourceK
   'acm.Certificate': ['elbv2.Listener'],
   'ecs.TaskDefinition': ['ecs.Service', 'ecs.OneOffTask'],
   'ecs.Cluster': ['ecs.Service', 'ecs.OneOffTask', 'autoscaling.ScalableTarget'],
-  'rds.DBInstance': [],
+  'rds.DBInstance': ['servicediscovery.Instance'],
   'rds.DBSubnetGroup': ['rds.DBInstance'],
-  'elasticache.ReplicationGroup': [],
+  'elasticache.ReplicationGroup': ['servicediscovery.Instance'],
   'elasticache.SubnetGroup': ['elasticache.ReplicationGroup'],
   'ssm.Parameter': ['rds.DBInstance', 'ecs.TaskDefinition'],
   'logs.LogGroup': ['ecs.Service', 'ecs.OneOffTask'],
@@ -60,6 +66,8 @@ export const KIND_DELETE_ORDER: Readonly<Record<ResourceKind, readonly ResourceK
     'ec2.RouteTable',
     'ec2.SecurityGroup',
     'elbv2.TargetGroup',
+    'ec2.DhcpOptions',
+    'servicediscovery.Namespace',
   ],
 };
 

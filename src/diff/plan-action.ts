@@ -5,11 +5,13 @@
  */
 import {
   type DesiredResource,
+  MANAGED_BY,
   type Ref,
   type ResourceKind,
   STATEFUL_KINDS,
+  TAG_KEYS,
 } from '../desired/resource-types.js';
-import { isOwnedBy } from '../desired/tags.js';
+import { ownershipOf } from '../desired/tags.js';
 import type { ObservedResource } from '../observed/types.js';
 import { diffResource } from './compare.js';
 import { DATA_SAFETY_PREFIX, majorUpgradeReason } from './data-safety.js';
@@ -89,9 +91,16 @@ export function decideAction(
 ): Action {
   if (ctx.unsupportedKinds.has(desired.kind)) return { type: 'skip', desired, reason: UNSUPPORTED_REASON };
   if (observed === undefined) return { type: 'create', desired };
-  if (!isOwnedBy(observed.tags, ctx.project, ctx.stack)) {
-    const reason = `${observed.physicalId} exists but is not owned by stack ${ctx.project}/${ctx.stack} (stackctl:project/stackctl:stack tags missing or different); it will not be modified`;
-    return { type: 'conflict', desired, observed, reason };
+  const ownership = ownershipOf(observed.tags, ctx.project, ctx.stack);
+  if (ownership.kind === 'foreign')
+    return { type: 'conflict', desired, observed, reason: foreignReason(observed, ctx) };
+  if (ownership.kind === 'partial') {
+    return {
+      type: 'conflict',
+      desired,
+      observed,
+      reason: partialOwnershipReason(observed, ownership.missing),
+    };
   }
   const deltas = resourceDeltas(desired, observed, ctx);
   const reason = replaceReason(desired.kind, deltas);
@@ -109,8 +118,42 @@ export function decideAction(
   return { type: 'noop', desired, observed };
 }
 
-/** Decides what to do with an owned resource nothing desires any more: delete it, unless refused. */
+/**
+ * Why a resource with our name that is not this stack's is left alone. When another stackctl stack owns
+ * it, the reason names that stack and suggests nothing that would take it (no `adopt`).
+ */
+function foreignReason(observed: ObservedResource, ctx: DecisionContext): string {
+  const project = observed.tags[TAG_KEYS.project];
+  const stack = observed.tags[TAG_KEYS.stack];
+  if (project !== undefined && stack !== undefined && observed.tags[TAG_KEYS.managedBy] === MANAGED_BY) {
+    const by =
+      observed.kind === 'route53.Record' ? 'its _stackctl TXT ownership marker' : 'its ownership tags';
+    return `${observed.physicalId} belongs to stackctl stack ${project}/${stack} (${by}); it will not be modified or taken from that stack`;
+  }
+  return `${observed.physicalId} exists but is not owned by stack ${ctx.project}/${ctx.stack} (stackctl:project/stackctl:stack tags missing or different); it will not be modified`;
+}
+
+/**
+ * Why a resource carrying this stack's project and stack tags but not every ownership tag is left alone
+ * (docs/RELIABILITY.md "Ownership"): it may be hand-made, so neither a reconcile nor a prune may act on it.
+ */
+export function partialOwnershipReason(observed: ObservedResource, missing: readonly string[]): string {
+  return `${observed.physicalId} carries this stack's stackctl:project and stackctl:stack tags but not ${missing.join(' or ')}, so it is not known to be stackctl's; it is reported and never modified or deleted (\`stackctl adopt\` completes its tags if it should be managed)`;
+}
+
+/**
+ * Decides what to do with a resource of this stack nothing desires any more: delete it when it carries
+ * every ownership tag, unless refused; report it (skip) when it carries only some of them.
+ */
 export function decideRemoval(observed: ObservedResource, ctx: DecisionContext): Action {
+  const ownership = ownershipOf(observed.tags, ctx.project, ctx.stack);
+  if (ownership.kind !== 'owned') {
+    const reason =
+      ownership.kind === 'partial'
+        ? partialOwnershipReason(observed, ownership.missing)
+        : `${observed.physicalId} is not owned by stack ${ctx.project}/${ctx.stack}; it is never modified or deleted`;
+    return { type: 'skip', desired: keptAsIs(observed), reason };
+  }
   if (ctx.unsupportedKinds.has(observed.kind)) {
     return { type: 'skip', desired: keptAsIs(observed), reason: UNSUPPORTED_REASON };
   }

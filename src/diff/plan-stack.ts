@@ -7,7 +7,7 @@
  * @module
  */
 import type { DesiredResource, ResourceKind } from '../desired/resource-types.js';
-import { isOwnedBy } from '../desired/tags.js';
+import { isFullyOwnedBy, isOwnedBy } from '../desired/tags.js';
 import type { ObservedResource } from '../observed/types.js';
 import { keepWhatKeptDataUses } from './data-safety.js';
 import { DuplicateLogicalIdError } from './errors.js';
@@ -60,8 +60,9 @@ function pickObserved(
   project: string,
   stack: string,
 ) {
-  const owned = candidates.filter((o) => isOwnedBy(o.tags, project, stack));
-  return owned.find((o) => o.name === d.name) ?? owned[0] ?? candidates[0];
+  const owned = candidates.filter((o) => isFullyOwnedBy(o.tags, project, stack));
+  const stacks = candidates.filter((o) => isOwnedBy(o.tags, project, stack));
+  return owned.find((o) => o.name === d.name) ?? owned[0] ?? stacks[0] ?? candidates[0];
 }
 
 /** Counts steps per action type. */
@@ -103,7 +104,7 @@ export function planStack(input: PlanInput): Plan {
   const pairedSet = new Set(paired.values());
 
   const outputs = new Map(input.outputs ?? []);
-  for (const [id, o] of paired) if (isOwnedBy(o.tags, project, stack)) outputs.set(id, o.outputs);
+  for (const [id, o] of paired) if (isFullyOwnedBy(o.tags, project, stack)) outputs.set(id, o.outputs);
   const changing = new Set<string>();
   const ctx: DecisionContext = {
     project,
@@ -121,7 +122,7 @@ export function planStack(input: PlanInput): Plan {
     const action = decideAction(d, observed, ctx);
     noteOutputs(
       action,
-      observed !== undefined && isOwnedBy(observed.tags, project, stack),
+      observed !== undefined && isFullyOwnedBy(observed.tags, project, stack),
       outputs,
       changing,
     );

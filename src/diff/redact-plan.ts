@@ -3,13 +3,22 @@
  *
  * @module
  */
-import type { DesiredResource } from '../desired/resource-types.js';
+import type { DesiredResource, DesiredStack } from '../desired/resource-types.js';
 import type { ObservedResource } from '../observed/types.js';
 import { redactDelta, redactSpec, redactValue } from './redact.js';
 import type { Action, FieldDelta, Plan } from './types.js';
 
 function redactDesired(d: DesiredResource): DesiredResource {
   return { ...d, spec: redactSpec(d.spec), tags: redactSpec(d.tags) };
+}
+
+/**
+ * A rendered stack with secrets replaced by `(redacted)`, for `stackctl render`: the same rule as plans,
+ * so a compose literal such as `MYSQL_ROOT_PASSWORD: nextcloud` reaches the task definition but never a
+ * terminal, a CI log or a file written from the CLI's output.
+ */
+export function redactDesiredStack(stack: DesiredStack): DesiredStack {
+  return { ...stack, resources: stack.resources.map(redactDesired) };
 }
 
 function redactObserved(o: ObservedResource): ObservedResource {

@@ -83,6 +83,13 @@ function normalizeLoadBalancers(lbs: readonly LoadBalancer[] | undefined): Spec[
     });
 }
 
+/** `[{ registryArn }]`, sorted: the Cloud Map services ECS registers the tasks in. */
+function normalizeRegistries(s: Service): Spec[] {
+  return (s.serviceRegistries ?? [])
+    .map((r) => ({ registryArn: r.registryArn ?? '' }))
+    .sort((a, b) => (a.registryArn < b.registryArn ? -1 : a.registryArn > b.registryArn ? 1 : 0));
+}
+
 function strategyOf(s: Service): Spec[] {
   if (s.capacityProviderStrategy && s.capacityProviderStrategy.length > 0) {
     return normalizeStrategy(s.capacityProviderStrategy);
@@ -104,6 +111,8 @@ export function normalizeService(s: Service): Spec {
     loadBalancers: normalizeLoadBalancers(s.loadBalancers),
     networkConfiguration: normalizeNetworkConfiguration(s.networkConfiguration),
     serviceName: s.serviceName,
+    // Only when it has some: an unregistered service reads as before discovery existed.
+    serviceRegistries: (s.serviceRegistries ?? []).length > 0 ? normalizeRegistries(s) : undefined,
     taskDefinition: s.taskDefinition,
   });
 }

@@ -16,8 +16,8 @@ import type { ObservedResource, Observer, ObserveTarget } from './types.js';
 /** Kinds grouped so each level only references kinds of earlier levels. */
 export const OBSERVE_LEVELS: readonly (readonly ResourceKind[])[] = [
   ['ec2.Vpc'],
-  ['ec2.InternetGateway', 'ec2.Subnet'],
-  ['ec2.NatGateway', 'ec2.SecurityGroup'],
+  ['ec2.InternetGateway', 'ec2.Subnet', 'ec2.DhcpOptions', 'servicediscovery.Namespace'],
+  ['ec2.NatGateway', 'ec2.SecurityGroup', 'servicediscovery.Service'],
   [
     'ec2.RouteTable',
     'logs.LogGroup',
@@ -29,7 +29,7 @@ export const OBSERVE_LEVELS: readonly (readonly ResourceKind[])[] = [
     'acm.Certificate',
   ],
   ['rds.DBInstance', 'elasticache.ReplicationGroup', 'elbv2.LoadBalancer', 'elbv2.TargetGroup'],
-  ['ecs.TaskDefinition', 'elbv2.Listener'],
+  ['ecs.TaskDefinition', 'elbv2.Listener', 'servicediscovery.Instance'],
   ['elbv2.ListenerRule', 'ecs.OneOffTask'],
   ['ecs.Service'],
   ['autoscaling.ScalableTarget', 'route53.Record'],

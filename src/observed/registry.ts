@@ -7,6 +7,7 @@ import type { ResourceKind } from '../desired/resource-types.js';
 import { acmCertificateObserver } from './acm-certificate.js';
 import { autoscalingScalableTargetObserver } from './autoscaling-scalable-target.js';
 import { autoscalingScalingPolicyObserver } from './autoscaling-scaling-policy.js';
+import { ec2DhcpOptionsObserver } from './ec2-dhcp-options.js';
 import { ec2InternetGatewayObserver } from './ec2-internet-gateway.js';
 import { ec2NatGatewayObserver } from './ec2-nat-gateway.js';
 import { ec2RouteTableObserver } from './ec2-route-table.js';
@@ -28,6 +29,9 @@ import { logsLogGroupObserver } from './logs-log-group.js';
 import { rdsDbInstanceObserver } from './rds-db-instance.js';
 import { rdsDbSubnetGroupObserver } from './rds-db-subnet-group.js';
 import { route53RecordObserver } from './route53-record.js';
+import { servicediscoveryInstanceObserver } from './servicediscovery-instance.js';
+import { servicediscoveryNamespaceObserver } from './servicediscovery-namespace.js';
+import { servicediscoveryServiceObserver } from './servicediscovery-service.js';
 import { ssmParameterObserver } from './ssm-parameter.js';
 import type { Observer } from './types.js';
 
@@ -59,5 +63,9 @@ export const OBSERVERS: ReadonlyMap<ResourceKind, Observer> = new Map(
     elasticacheReplicationGroupObserver,
     autoscalingScalableTargetObserver,
     autoscalingScalingPolicyObserver,
+    ec2DhcpOptionsObserver,
+    servicediscoveryNamespaceObserver,
+    servicediscoveryServiceObserver,
+    servicediscoveryInstanceObserver,
   ].map((o) => [o.kind, o]),
 );

@@ -1,16 +1,22 @@
 /**
- * Observes `ssm.Parameter` (generated secrets). The value is never requested decrypted, never read from
- * the response, and never returned: only the name, type, ARN and tags are.
+ * Observes `ssm.Parameter`: generated secrets and composed (derived) ones. A generated value is never
+ * requested decrypted. A composed parameter's value and its sources' values are read decrypted only to
+ * compare digests in memory (is it still the template composed from the current sources?); no value is
+ * ever returned: only the name, type, ARN, tags and that verdict are.
  *
  * @module
  */
+
+import { createHash } from 'node:crypto';
 import {
   GetParametersCommand,
   ListTagsForResourceCommand,
   paginateDescribeParameters,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
-import { TAG_KEYS } from '../desired/resource-types.js';
+import { interpolate } from '../desired/compose/index.js';
+import { COMPOSED_CONTENT_CURRENT, COMPOSED_PATH_SEGMENT } from '../desired/render/render-composed.js';
+import { type Spec, TAG_KEYS } from '../desired/resource-types.js';
 import { isOwnedBy, tagListToRecord } from '../desired/tags.js';
 import { chunks, collectPages, identify } from './ec2-common.js';
 import type { ObserveContext, ObservedResource, Observer, ObserveTarget } from './types.js';
@@ -77,9 +83,61 @@ async function discoverGenerated(
   return found;
 }
 
+/** True for a derived (composed) parameter's desired spec: it has a template and its sources. */
+function isComposedSpec(
+  spec: Spec | undefined,
+): spec is Spec & { template: string; sources: Record<string, string> } {
+  return typeof spec?.template === 'string' && isRecord(spec.sources);
+}
+
+function isRecord(v: unknown): v is Record<string, string> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Decrypted values of `names` that exist; only ever compared in memory, never returned or logged. */
+async function decryptedValues(ssm: SSMClient, names: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const batch of chunks([...new Set(names)], GET_PARAMETERS_BATCH)) {
+    const res = await ssm.send(new GetParametersCommand({ Names: batch, WithDecryption: true }));
+    for (const p of res.Parameters ?? []) if (p.Name && p.Value !== undefined) out.set(p.Name, p.Value);
+  }
+  return out;
+}
+
+/**
+ * Whether a composed parameter still holds its template composed from the current source values:
+ * {@link COMPOSED_CONTENT_CURRENT}, else why not. Compares SHA-256 digests so no value outlives the call.
+ */
+export async function composedContent(
+  ssm: SSMClient,
+  name: string,
+  spec: { readonly template: string; readonly sources: Readonly<Record<string, string>> },
+): Promise<string> {
+  const values = await decryptedValues(ssm, [name, ...Object.values(spec.sources)]);
+  const missing = Object.keys(spec.sources).filter((v) => !values.has(spec.sources[v] ?? ''));
+  if (missing.length > 0) return `sources missing: ${missing.sort().join(', ')}`;
+  const stored = values.get(name);
+  if (stored === undefined) return 'missing';
+  const expected = composeValue(spec.template, (v) => values.get(spec.sources[v] ?? ''));
+  return digest(stored) === digest(expected) ? COMPOSED_CONTENT_CURRENT : 'differs from its sources';
+}
+
+/** The template with each `${VAR}` replaced by its source's value (`$$` is a literal `$`). */
+export function composeValue(template: string, value: (variable: string) => string | undefined): string {
+  const result = interpolate(template, value);
+  if (!result.ok) throw new Error('invalid composed template'); // rendered by stackctl: cannot happen
+  return result.value;
+}
+
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
 /**
  * Reads target parameters by name in batches of {@link GET_PARAMETERS_BATCH} (whatever their tags), and
- * discovers the stack's other generated parameters. Spec: `{ generate: 'random', name, type }`.
+ * discovers the stack's other generated parameters. Spec: `{ generate: 'random', name, type }`; for a
+ * composed parameter `{ name, type, template, sources, content }` (template and sources as desired, the
+ * content {@link COMPOSED_CONTENT_CURRENT} while the value matches its sources).
  */
 export const ssmParameterObserver: Observer = {
   kind: 'ssm.Parameter',
@@ -94,17 +152,25 @@ export const ssmParameterObserver: Observer = {
     return Promise.all(
       params.map(async ({ name, type, arn }): Promise<ObservedResource> => {
         const tags = discovered.get(name) ?? (await parameterTags(ssm, name));
+        const target = targets.find((t) => t.name === name);
+        const desired = target?.spec;
+        const spec: Spec = isComposedSpec(desired)
+          ? {
+              name,
+              type,
+              template: desired.template,
+              sources: desired.sources,
+              content: await composedContent(ssm, name, desired),
+            }
+          : name.includes(`/${COMPOSED_PATH_SEGMENT}/`)
+            ? { name, type }
+            : { generate: GENERATE_RANDOM, name, type };
         return {
           kind: 'ssm.Parameter',
-          logicalId: identify(
-            name,
-            tags,
-            targets,
-            targets.find((t) => t.name === name),
-          ).logicalId,
+          logicalId: identify(name, tags, targets, target).logicalId,
           name,
           physicalId: name,
-          spec: { generate: GENERATE_RANDOM, name, type },
+          spec,
           tags,
           outputs: { arn, name },
           health: 'Healthy',

@@ -55,7 +55,7 @@ export interface StoredSpecInput {
 export function toStoredSpec(input: StoredSpecInput): JsonObject {
   const spec: StoredSpec = {
     schemaVersion: STORED_SPEC_VERSION,
-    compose: input.compose,
+    compose: withoutInterpolatedSecrets(input.compose),
     stackFile: input.stackFile,
     cli: input.cli ?? {},
     ...(input.projectOverride ? { projectOverride: input.projectOverride } : {}),
@@ -63,6 +63,24 @@ export function toStoredSpec(input: StoredSpecInput): JsonObject {
     pushedAt: input.pushedAt,
   };
   return JSON.parse(JSON.stringify(spec)) as JsonObject;
+}
+
+/**
+ * The compose model with every secret-looking key that took its value from the pushing machine's shell,
+ * stack `env:` or `.env` set back to `null`: the operator then reads it from SSM like any secret, and
+ * the value never reaches the state table.
+ */
+function withoutInterpolatedSecrets(compose: ComposeModel): ComposeModel {
+  const services = Object.fromEntries(
+    Object.entries(compose.services).map(([name, svc]) => {
+      const keys = svc.interpolatedSecretKeys ?? [];
+      if (keys.length === 0) return [name, svc] as const;
+      const { interpolatedSecretKeys: _dropped, ...rest } = svc;
+      const environment = { ...svc.environment, ...Object.fromEntries(keys.map((k) => [k, null])) };
+      return [name, { ...rest, environment }] as const;
+    }),
+  );
+  return { ...compose, services };
 }
 
 function isObject(value: unknown): value is Readonly<Record<string, unknown>> {

@@ -16,7 +16,7 @@ import { hostname } from 'node:os';
 import type { AwsClients } from '../aws/types.js';
 import type { DesiredResource, DesiredStack, ResourceKind } from '../desired/resource-types.js';
 import { TAG_KEYS } from '../desired/resource-types.js';
-import { isOwnedBy, ownershipTags } from '../desired/tags.js';
+import { isFullyOwnedBy, ownershipOf, ownershipTags } from '../desired/tags.js';
 import { type Action, decideAction } from '../diff/index.js';
 import type { ObservedResource } from '../observed/types.js';
 import {
@@ -90,16 +90,18 @@ export async function planAdoption(input: PlanAdoptionInput): Promise<AdoptionPl
       `no ${kind} "${id}" found in ${stack.region} (looked up by id and by the name the stack renders, ${desired.name})`,
     );
   }
-  const owned = isOwnedBy(observed.tags, stack.project, stack.stack);
+  // A resource carrying only some of this stack's ownership tags is adopted (its tags completed).
+  const ownership = ownershipOf(observed.tags, stack.project, stack.stack);
+  const owned = ownership.kind === 'owned';
   const owner = observed.tags[TAG_KEYS.project];
-  if (!owned && owner !== undefined) {
+  if (ownership.kind === 'foreign' && owner !== undefined) {
     throw new AdoptError(
       'ADOPT_FOREIGN_OWNER',
       `${observed.physicalId} is managed by stackctl stack ${owner}/${observed.tags[TAG_KEYS.stack] ?? '?'}; it will not be taken from it`,
     );
   }
   const other = planned.observed.find(
-    (o) => o.logicalId === logicalId && o !== observed && isOwnedBy(o.tags, stack.project, stack.stack),
+    (o) => o.logicalId === logicalId && o !== observed && isFullyOwnedBy(o.tags, stack.project, stack.stack),
   );
   if (other && !owned) {
     throw new AdoptError(

@@ -8,10 +8,13 @@
 import pLimit from 'p-limit';
 import { sanitizeAwsMessage } from '../aws/index.js';
 import type { AwsClients } from '../aws/types.js';
+import type { ResolvedStack } from '../desired/resolved-types.js';
 import type { DesiredStack } from '../desired/resource-types.js';
 import { buildStackDrift, type IgnoreRule, type StackDrift, stackDriftError } from '../diff/drift/index.js';
+import type { WiringEdge, WiringReport } from '../diff/wiring/index.js';
 import { StackctlError } from '../errors.js';
 import { shareReads } from '../observed/shared-reads.js';
+import { checkWiring } from './check-wiring.js';
 import { type PlannedPass, planPass } from './reconcile-stack.js';
 
 /** Stacks observed at once within a region: enough to overlap latency, few enough for the read buckets. */
@@ -19,7 +22,15 @@ export const DRIFT_STACK_CONCURRENCY = 4;
 
 /** One stack to check: rendered, or the reason it could not be (a bad stack file). */
 export type DriftStackInput =
-  | { readonly stack: string; readonly region: string; readonly desired: DesiredStack }
+  | {
+      readonly stack: string;
+      readonly region: string;
+      readonly desired: DesiredStack;
+      /** The app's edges (`wiringEdges(resolved)`): judged against AWS too when given. */
+      readonly edges?: readonly WiringEdge[];
+      /** The resolved stack, passed through to the result (public URLs in `status`). */
+      readonly resolved?: ResolvedStack;
+    }
   | { readonly stack: string; readonly region: string; readonly error: string };
 
 /** Inputs of {@link driftStacks}. */
@@ -40,7 +51,10 @@ export interface DriftStacksInput {
 export interface StackDriftResult {
   readonly drift: StackDrift;
   readonly planned?: PlannedPass;
+  /** The wiring check, when edges were given. */
+  readonly wiring?: WiringReport;
   readonly desired?: DesiredStack;
+  readonly resolved?: ResolvedStack;
   readonly clients?: AwsClients;
 }
 
@@ -53,17 +67,29 @@ export function driftErrorMessage(err: unknown): string {
 
 /**
  * Observes and plans one stack without changing anything, with data loss allowed in the plan so that
- * stateful replacements and orphans show as what they are.
+ * stateful replacements and orphans show as what they are. With `edges`, also judges the app's wiring
+ * (reusing the pass's outputs): a broken edge is drift.
  */
 export async function driftOne(
   desired: DesiredStack,
   clients: AwsClients,
   rules: readonly IgnoreRule[] = [],
+  edges?: readonly WiringEdge[],
 ): Promise<StackDriftResult> {
   const planned = await planPass({ desired, clients, finalSnapshot: false, allowDataLoss: true });
+  const wiring =
+    edges === undefined
+      ? undefined
+      : await checkWiring({ desired, edges, clients, outputs: planned.outputs });
   return {
-    drift: buildStackDrift({ plan: planned.plan, region: desired.region, rules }),
+    drift: buildStackDrift({
+      plan: planned.plan,
+      region: desired.region,
+      rules,
+      ...(wiring ? { wiring: wiring.verdicts } : {}),
+    }),
     planned,
+    ...(wiring ? { wiring } : {}),
     desired,
     clients,
   };
@@ -94,7 +120,8 @@ export async function driftStacks(input: DriftStacksInput): Promise<readonly Sta
         if ('error' in s) return { drift: stackDriftError(input.project, s.stack, s.region, s.error) };
         const clients = clientsOf(s.region);
         try {
-          return await driftOne(s.desired, clients, input.rules);
+          const result = await driftOne(s.desired, clients, input.rules, s.edges);
+          return s.resolved ? { ...result, resolved: s.resolved } : result;
         } catch (err) {
           return {
             drift: stackDriftError(input.project, s.stack, s.region, driftErrorMessage(err)),

@@ -82,6 +82,11 @@ function toLoadBalancers(
   }));
 }
 
+/** The Cloud Map registries ECS registers the service's tasks in (A records: the ARN is enough). */
+function toServiceRegistries(spec: Spec): { registryArn: string }[] {
+  return objList(spec, 'serviceRegistries').map((r) => ({ registryArn: str(r, 'registryArn') }));
+}
+
 async function describeOne(
   ctx: ApplyContext,
   cluster: string,
@@ -121,6 +126,7 @@ export function updateInput(
     toNetworkConfiguration(obj(spec, 'networkConfiguration')),
   );
   set('loadBalancers', 'loadBalancers', () => toLoadBalancers(spec));
+  set('serviceRegistries', 'serviceRegistries', () => toServiceRegistries(spec));
   set('deploymentConfiguration', 'deploymentConfiguration', () =>
     toDeployment(obj(spec, 'deploymentConfiguration')),
   );
@@ -221,6 +227,7 @@ export function createEcsServiceApplier(wait: WaitOptions = {}): Applier {
             capacityProviderStrategy: toStrategy(s),
             networkConfiguration: toNetworkConfiguration(obj(s, 'networkConfiguration')),
             loadBalancers: toLoadBalancers(s),
+            serviceRegistries: toServiceRegistries(s),
             deploymentConfiguration: deployment && toDeployment(deployment),
             healthCheckGracePeriodSeconds: optNum(s, 'healthCheckGracePeriodSeconds'),
             enableExecuteCommand: optBool(s, 'enableExecuteCommand'),

@@ -128,18 +128,31 @@ export async function listRevisions(
   return out;
 }
 
+/** Which ACTIVE revisions {@link deregisterOldRevisions} keeps. */
+export interface RevisionRetention {
+  /** How many of the newest ACTIVE revisions stay registered. */
+  readonly keep: number;
+  /** Revisions a service (any of its deployments) or a task uses right now: never deregistered. */
+  readonly inUse: ReadonlySet<string>;
+}
+
 /**
- * Deregisters every ACTIVE revision of `family` except `keepArn`. The engine calls it once a service
- * runs on `keepArn`, so old revisions do not pile up (deregistered revisions still serve running tasks).
+ * Deregisters the ACTIVE revisions of `family` older than the newest `keep`, except those in use, so
+ * revisions do not pile up with every deploy while the last few stay available for a rollback.
+ * Deregistered revisions still serve tasks already running on them; `delete` removes them later.
  *
- * @returns the ARNs deregistered
+ * @returns the ARNs deregistered, oldest first
  */
 export async function deregisterOldRevisions(
   clients: AwsClients,
   family: string,
-  keepArn: string,
+  retention: RevisionRetention,
 ): Promise<readonly string[]> {
-  const old = (await listRevisions(clients, family, 'ACTIVE')).filter((a) => a !== keepArn);
+  // Ordered by revision number here, not trusting the listing's string order (`:10` before `:9`).
+  const revision = (arn: string) => Number(arn.slice(arn.lastIndexOf(':') + 1));
+  const active = (await listRevisions(clients, family, 'ACTIVE')).sort((a, b) => revision(a) - revision(b));
+  const newest = new Set(active.slice(Math.max(0, active.length - retention.keep)));
+  const old = active.filter((a) => !newest.has(a) && !retention.inUse.has(a));
   for (const arn of old) await clients.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: arn }));
   return old;
 }

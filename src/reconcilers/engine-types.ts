@@ -61,8 +61,17 @@ export interface ApplyReport {
  * `beforeCreate` means AWS is never called.
  */
 export interface JournalHooks {
-  /** Before `create` (also the create half of a replace), with the client token the create will use. */
-  beforeCreate(step: PlanStep, clientToken: string): Promise<void>;
+  /**
+   * The generation of the create of `logicalId` about to run: the `createPending.at` a crashed earlier
+   * attempt journaled (so the retry reuses its client token), else a new one. Hooks without it leave
+   * client tokens a pure function of the resource and its spec.
+   */
+  createGeneration?(logicalId: string): string;
+  /**
+   * Before `create` (also the create half of a replace), with the client token the create will use and
+   * the generation it was derived from ({@link createGeneration}), to be journaled as the intent's time.
+   */
+  beforeCreate(step: PlanStep, clientToken: string, generation?: string): Promise<void>;
   /** After a successful create or update, with the id and outputs to record. */
   afterApply(step: PlanStep, result: ApplyResult): Promise<void>;
   /**

@@ -32,6 +32,7 @@ import { applyPlan } from './engine.js';
 import type { ApplyReport, ProgressEvent } from './engine-types.js';
 import { createAppliers } from './registry.js';
 import { journalHooks, settlePendingCreates } from './state-hooks.js';
+import { type RevisionCleanup, retireOldRevisions } from './task-definition-retention.js';
 import type { Applier } from './types.js';
 
 /** A required config key (an env var without value, a compose secret) is not in SSM. */
@@ -102,6 +103,11 @@ export interface PlannedPass {
 /** A finished pass. */
 export interface PassResult extends PlannedPass {
   readonly report: ApplyReport;
+  /**
+   * Old task definition revisions retired after the rollouts of this pass (task-definition-retention.ts);
+   * empty for destroy and prune passes.
+   */
+  readonly revisionCleanup: readonly RevisionCleanup[];
 }
 
 /**
@@ -191,11 +197,16 @@ export async function reconcilePass(input: PassInput): Promise<PassResult> {
       appliers: input.appliers ?? createAppliers({ finalSnapshot: input.finalSnapshot }),
       ctx: { clients, project: desired.project, stack: desired.stack, ...(signal ? { signal } : {}) },
       outputs: planned.outputs,
-      ...(journal ? { journal: journalHooks(journal) } : {}),
+      ...(journal ? { journal: journalHooks(journal, entries) } : {}),
       ...(input.concurrency ? { concurrency: input.concurrency } : {}),
       ...(input.onProgress ? { onProgress: input.onProgress } : {}),
     });
-    return { ...planned, report };
+    // Not for destroy (the family goes whole) nor prune (it rolls nothing out).
+    const revisionCleanup =
+      input.destroy || applyOnly
+        ? []
+        : await retireOldRevisions({ clients, plan: planned.plan, report, outputs: planned.outputs });
+    return { ...planned, report, revisionCleanup };
   } finally {
     await keeper?.stop();
   }

@@ -7,6 +7,7 @@ import type { ResourceKind } from '../desired/resource-types.js';
 import { acmCertificateApplier } from './acm-certificate.js';
 import { autoscalingScalableTargetApplier } from './autoscaling-scalable-target.js';
 import { autoscalingScalingPolicyApplier } from './autoscaling-scaling-policy.js';
+import { ec2DhcpOptionsApplier } from './ec2-dhcp-options.js';
 import { ec2InternetGatewayApplier } from './ec2-internet-gateway.js';
 import { ec2NatGatewayApplier } from './ec2-nat-gateway.js';
 import { ec2RouteTableApplier } from './ec2-route-table.js';
@@ -28,6 +29,9 @@ import { logsLogGroupApplier } from './logs-log-group.js';
 import { createRdsDbInstanceApplier } from './rds-db-instance.js';
 import { rdsDbSubnetGroupApplier } from './rds-db-subnet-group.js';
 import { route53RecordApplier } from './route53-record.js';
+import { servicediscoveryInstanceApplier } from './servicediscovery-instance.js';
+import { servicediscoveryNamespaceApplier } from './servicediscovery-namespace.js';
+import { servicediscoveryServiceApplier } from './servicediscovery-service.js';
 import { ssmParameterApplier } from './ssm-parameter.js';
 import type { Applier } from './types.js';
 
@@ -66,6 +70,10 @@ export function createAppliers(options: ApplierOptions): ReadonlyMap<ResourceKin
       createElasticacheReplicationGroupApplier({ finalSnapshot: options.finalSnapshot }),
       autoscalingScalableTargetApplier,
       autoscalingScalingPolicyApplier,
+      ec2DhcpOptionsApplier,
+      servicediscoveryNamespaceApplier,
+      servicediscoveryServiceApplier,
+      servicediscoveryInstanceApplier,
     ].map((a) => [a.kind, a]),
   );
 }

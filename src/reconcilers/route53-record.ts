@@ -2,9 +2,13 @@
  * Applies `route53.Record`: one atomic ChangeResourceRecordSets batch per action, holding the record
  * and its ownership marker (`_stackctl.<name>` TXT, see `observed/route53-zone.ts`).
  *
- * - create/update: UPSERT the record and UPSERT the marker with this record's value added (values of
- *   other stackctl records at the same name are kept). A record that already exists without a marker
- *   value for this project+stack is an {@link OwnershipConflictError}: it is never overwritten.
+ * - create: CREATE the record and UPSERT the marker with this record's value added (values of other
+ *   stackctl records at the same name are kept). CREATE makes Route 53 refuse the batch when another
+ *   stack created the name after our ownership read, so two stacks racing for one name can never both
+ *   win. A record that already exists without a marker value for this project+stack (found before, or
+ *   by that refusal) is an {@link OwnershipConflictError} naming the stack(s) its marker names; it is
+ *   never overwritten. A record our marker already claims is brought to the spec with UPSERT.
+ * - update (a record this stack owns): UPSERT the record and the marker.
  * - delete: DELETE the record exactly as it is live (Route 53 only deletes an exact match), and remove
  *   this record's value from the marker (DELETE the marker when no value is left).
  *
@@ -58,6 +62,55 @@ async function readLive(route53: Route53Client, key: RecordKey): Promise<Live> {
     listRecordSetsAt(route53, key.zoneId, markerName(key.name)),
   ]);
   return { record: atName.find((s) => s.Type === key.type), marker: atMarker.find((s) => s.Type === 'TXT') };
+}
+
+/** The other stackctl stacks (`project/stack`) the live marker names, sorted. */
+function otherOwners(live: Live, ctx: ApplyContext): string[] {
+  const owners = recordValues(live.marker)
+    .map(parseMarkerValue)
+    .filter((o) => o !== undefined && !(o.project === ctx.project && o.stack === ctx.stack))
+    .map((o) => `${o?.project}/${o?.stack}`);
+  return [...new Set(owners)].sort();
+}
+
+/** The conflict of a create that found the name taken by something that is not this stack's. */
+function takenError(
+  logicalId: string,
+  key: RecordKey,
+  zoneName: string,
+  live: Live,
+  ctx: ApplyContext,
+  cause?: unknown,
+): OwnershipConflictError {
+  const owners = otherOwners(live, ctx);
+  const where = `${key.name} ${key.type} in zone ${zoneName}`;
+  const detail =
+    owners.length > 0
+      ? `its ${markerName(key.name)} TXT marker names that stack`
+      : `no value of its ${markerName(key.name)} TXT marker claims it for this stack`;
+  return new OwnershipConflictError(logicalId, where, detail, {
+    owners,
+    ...(cause === undefined ? {} : { cause }),
+  });
+}
+
+/** Route 53's answer to a CREATE of a record set that exists (a concurrent creator won the race). */
+export function isRecordAlreadyExists(err: unknown): boolean {
+  const e = err as { name?: unknown; Code?: unknown; message?: unknown } | null;
+  const name = e?.name ?? e?.Code;
+  return name === 'InvalidChangeBatch' && /already exists/i.test(String(e?.message ?? ''));
+}
+
+/**
+ * True when the live marker claims this very record (project, stack and logical id): what a create
+ * requires before it writes over an existing record set. Another record of this stack at the same name
+ * (another type) does not make this one ours, since the marker does not say which type it covers.
+ */
+function claimsRecord(live: Live, ctx: ApplyContext, logicalId: string): boolean {
+  return recordValues(live.marker).some((v) => {
+    const owner = parseMarkerValue(v);
+    return owner?.project === ctx.project && owner.stack === ctx.stack && owner.logicalId === logicalId;
+  });
 }
 
 /** True when the live marker holds a value for this project+stack. */
@@ -168,21 +221,30 @@ export const route53RecordApplier: Applier = {
     const record = desiredRecordSet(desired);
     const key: RecordKey = { zoneId: zone.id, name: record.Name ?? '', type: record.Type ?? '' };
     const live = await readLive(route53, key);
-    if (live.record && !markedOurs(live, ctx)) {
-      throw new OwnershipConflictError(
-        desired.logicalId,
-        `${key.name} ${key.type} in zone ${zone.name}`,
-        `the record has no ${markerName(key.name)} TXT marker naming this stack`,
-      );
-    }
+    if (live.record && !claimsRecord(live, ctx, desired.logicalId))
+      throw takenError(desired.logicalId, key, zone.name, live, ctx);
     const marker = markerChange(live, key.name, markerValues(live, ctx, desired.logicalId, true));
-    await send(
-      route53,
-      key,
-      [{ Action: 'UPSERT', ResourceRecordSet: record }, marker],
-      `stackctl ${desired.logicalId}`,
-    );
-    return result(key);
+    const why = `stackctl ${desired.logicalId}`;
+    if (live.record) {
+      // Ours already (a create retried after a crash, or a lost response): bring it to the spec.
+      await send(route53, key, [{ Action: 'UPSERT', ResourceRecordSet: record }, marker], why);
+      return result(key);
+    }
+    // CREATE, not UPSERT: the ownership read above and this write are not atomic, so a stack creating the
+    // same name meanwhile must make this batch fail (record and marker together) rather than be overwritten.
+    try {
+      await send(route53, key, [{ Action: 'CREATE', ResourceRecordSet: record }, marker], why);
+      return result(key);
+    } catch (err) {
+      if (!isRecordAlreadyExists(err)) throw err;
+      const now = await readLive(route53, key);
+      if (now.record && !claimsRecord(now, ctx, desired.logicalId))
+        throw takenError(desired.logicalId, key, zone.name, now, ctx, err);
+      // Ours after all (our own earlier attempt landed), or gone again: write it as ours.
+      const again = markerChange(now, key.name, markerValues(now, ctx, desired.logicalId, true));
+      await send(route53, key, [{ Action: 'UPSERT', ResourceRecordSet: record }, again], why);
+      return result(key);
+    }
   },
 
   async update(desired, observed, deltas, ctx) {

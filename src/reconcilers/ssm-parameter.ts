@@ -1,7 +1,9 @@
 /**
- * Applies `ssm.Parameter` for generated secrets: created once with a random value, tagged, never
- * rewritten, deleted on request. The value exists only inside the PutParameter call: it is never
- * returned, logged or stored anywhere else.
+ * Applies `ssm.Parameter`. Generated secrets: created once with a random value, tagged, never
+ * rewritten, deleted on request. Composed (derived) secrets: the template composed from the source
+ * parameters' current values (read decrypted), written as a SecureString, rewritten whenever the
+ * observer finds it no longer matches its sources. A value exists only inside the calls that read and
+ * write it: it is never returned, logged or stored anywhere else.
  *
  * @module
  */
@@ -24,7 +26,7 @@ import {
 import { recordToTagList } from '../desired/tags.js';
 import type { FieldDelta } from '../diff/types.js';
 import { StackctlError } from '../errors.js';
-import { parameterTags } from '../observed/ssm-parameter.js';
+import { composeValue, GET_PARAMETERS_BATCH, parameterTags } from '../observed/ssm-parameter.js';
 import type { ObservedResource } from '../observed/types.js';
 import {
   assertObservedOwned,
@@ -76,6 +78,55 @@ function redacted(err: unknown, logicalId: string): AwsCallError {
   return new AwsCallError({ service: 'ssm', operation: 'PutParameter', cause: safe, context: logicalId });
 }
 
+/** A composed parameter's desired template and sources, or undefined for a generated one. */
+function composedSpec(
+  desired: ResolvedResource,
+): { readonly template: string; readonly sources: Readonly<Record<string, string>> } | undefined {
+  const { template, sources } = desired.spec as { template?: unknown; sources?: unknown };
+  if (typeof template !== 'string' || typeof sources !== 'object' || sources === null) return undefined;
+  return { template, sources: sources as Readonly<Record<string, string>> };
+}
+
+/**
+ * The value of a composed parameter from the current source values. Throws (naming every missing
+ * source, never a value) before anything is written when a source does not exist.
+ */
+async function composeFromSources(
+  ssm: SSMClient,
+  logicalId: string,
+  spec: { readonly template: string; readonly sources: Readonly<Record<string, string>> },
+): Promise<string> {
+  const names = [...new Set(Object.values(spec.sources))];
+  const values = new Map<string, string>();
+  for (let i = 0; i < names.length; i += GET_PARAMETERS_BATCH) {
+    const res = await ssm.send(
+      new GetParametersCommand({ Names: names.slice(i, i + GET_PARAMETERS_BATCH), WithDecryption: true }),
+    );
+    for (const p of res.Parameters ?? []) if (p.Name && p.Value !== undefined) values.set(p.Name, p.Value);
+  }
+  const missing = Object.keys(spec.sources)
+    .filter((v) => !values.has(spec.sources[v] ?? ''))
+    .sort();
+  if (missing.length > 0) {
+    throw new StackctlError(
+      'MISSING_SECRETS',
+      `${logicalId} is composed from config keys that are not set: ${missing.join(', ')} (${missing.map((v) => spec.sources[v]).join(', ')}). Set each with \`stackctl config set KEY\`; the parameter was not written.`,
+    );
+  }
+  return composeValue(spec.template, (v) => values.get(spec.sources[v] ?? ''));
+}
+
+/** Writes a composed value over an existing parameter (Overwrite cannot be combined with Tags). */
+async function overwrite(ssm: SSMClient, name: string, value: string, logicalId: string): Promise<void> {
+  try {
+    await ssm.send(
+      new PutParameterCommand({ Name: name, Type: SECURE_STRING, Value: value, Overwrite: true }),
+    );
+  } catch (err) {
+    throw redacted(err, logicalId);
+  }
+}
+
 function result(name: string, arn: string): ApplyResult {
   return { physicalId: name, outputs: { arn, name } };
 }
@@ -90,14 +141,19 @@ export const ssmParameterApplier: Applier = {
   async create(desired: ResolvedResource, ctx: ApplyContext): Promise<ApplyResult> {
     const { ssm } = ctx.clients;
     const name = specString(desired.spec, 'name', desired.logicalId);
+    const composed = composedSpec(desired);
+    // Composed from the sources before any write: a missing source changes nothing.
+    const value =
+      composed === undefined ? randomSecret() : await composeFromSources(ssm, desired.logicalId, composed);
     let arn = await parameterArn(ssm, name);
+    const adopted = arn !== undefined;
     if (arn === undefined) {
       try {
         await ssm.send(
           new PutParameterCommand({
             Name: name,
             Type: SECURE_STRING,
-            Value: randomSecret(),
+            Value: value,
             Tags: recordToTagList(desired.tags),
           }),
         );
@@ -107,6 +163,8 @@ export const ssmParameterApplier: Applier = {
       arn = (await parameterArn(ssm, name)) ?? '';
     }
     assertOwned(desired.logicalId, name, await parameterTags(ssm, name), ctx);
+    // An adopted composed parameter (a crashed pass left it behind) gets the current composition.
+    if (composed !== undefined && adopted) await overwrite(ssm, name, value, desired.logicalId);
     return result(name, arn);
   },
 
@@ -119,7 +177,12 @@ export const ssmParameterApplier: Applier = {
     assertObservedOwned(observed, ctx);
     const { ssm } = ctx.clients;
     const untaggable = deltas.filter((d) => d.path !== 'tags' && !d.path.startsWith('tags.'));
-    if (untaggable.length > 0) {
+    const composed = composedSpec(desired);
+    if (composed !== undefined && untaggable.length > 0) {
+      // Template, sources or a source's value changed: compose again and rewrite.
+      const value = await composeFromSources(ssm, desired.logicalId, composed);
+      await overwrite(ssm, observed.physicalId, value, desired.logicalId);
+    } else if (untaggable.length > 0) {
       throw new StackctlError(
         'UPDATE_UNSUPPORTED',
         `${observed.logicalId}: ${untaggable.map((d) => d.path).join(', ')} of a generated parameter cannot change in place (its value is never rewritten); delete the parameter to have it generated again`,

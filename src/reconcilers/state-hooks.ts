@@ -9,13 +9,32 @@ import type { Journal, JournalEntry } from '../state/index.js';
 import { specHash } from './client-token.js';
 import type { JournalHooks } from './engine-types.js';
 
-/** Journal hooks for one stack pass. Every write is fenced by the pass's lease inside the journal. */
-export function journalHooks(journal: Journal): JournalHooks {
+/**
+ * Journal hooks for one stack pass. Every write is fenced by the pass's lease inside the journal.
+ * `entries` is the journal as the pass read it: a create a crashed pass left pending keeps its
+ * generation (and so its client token); any other create starts a new one at `now`.
+ */
+export function journalHooks(
+  journal: Journal,
+  entries: readonly JournalEntry[] = [],
+  now: () => number = Date.now,
+): JournalHooks {
+  const pending = new Map(
+    entries.flatMap((e) => (e.createPending ? [[e.logicalId, e.createPending.at] as const] : [])),
+  );
   return {
-    async beforeCreate(step, token) {
+    createGeneration(logicalId) {
+      return pending.get(logicalId) ?? new Date(now()).toISOString();
+    },
+    async beforeCreate(step, token, generation) {
       if (step.action.type === 'create' || step.action.type === 'replace') {
         const { desired } = step.action;
-        await journal.recordIntent(step.logicalId, { kind: desired.kind, name: desired.name, token });
+        await journal.recordIntent(step.logicalId, {
+          kind: desired.kind,
+          name: desired.name,
+          token,
+          ...(generation === undefined ? {} : { at: generation }),
+        });
       }
     },
     async afterApply(step, result) {

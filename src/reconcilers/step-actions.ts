@@ -45,13 +45,23 @@ function resolve(desired: DesiredResource, env: StepEnv): ResolvedResource {
   return { kind, logicalId, name, tags, spec: r.resolved };
 }
 
-function withToken(env: StepEnv, logicalId: string, spec: ResolvedResource['spec']): ApplyContext {
-  return { ...env.ctx, clientToken: clientToken(env.ctx.project, env.ctx.stack, logicalId, spec) };
+function withToken(
+  env: StepEnv,
+  logicalId: string,
+  spec: ResolvedResource['spec'],
+  generation?: string,
+): ApplyContext {
+  return {
+    ...env.ctx,
+    clientToken: clientToken(env.ctx.project, env.ctx.stack, logicalId, spec, generation),
+  };
 }
 
 async function create(step: PlanStep, resolved: ResolvedResource, env: StepEnv): Promise<ApplyResult> {
-  const ctx = withToken(env, step.logicalId, resolved.spec);
-  await env.journal?.beforeCreate(step, ctx.clientToken);
+  // One generation per create: reused by every retry below and, through the journal, by the next pass.
+  const generation = env.journal?.createGeneration?.(step.logicalId);
+  const ctx = withToken(env, step.logicalId, resolved.spec, generation);
+  await env.journal?.beforeCreate(step, ctx.clientToken, generation);
   const result = await env.attempt(() => env.applier.create(resolved, ctx));
   env.outputs.set(step.logicalId, result.outputs);
   await env.journal?.afterApply(step, result);

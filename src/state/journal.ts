@@ -41,6 +41,11 @@ export interface IntentInput {
   readonly name: string;
   /** The client token the create will use. */
   readonly token: string;
+  /**
+   * The create's generation, stored as `createPending.at`; the token is derived from it, so a retry
+   * after a crash reads it back to reuse the token. @default the journal's clock, now
+   */
+  readonly at?: string;
 }
 
 /** What {@link Journal.recordApplied} stores. Outputs are ids, ARNs, names, hosts and ports only. */
@@ -143,6 +148,7 @@ export class Journal {
   /** Records that a create is about to happen with `token`. Must succeed before the AWS call is made. */
   async recordIntent(logicalId: string, input: IntentInput): Promise<void> {
     const at = iso(this.#now());
+    const generation = input.at ?? at;
     await this.#write(logicalId, 'recordIntent', {
       expression:
         'SET #id = :id, #kind = :kind, #name = :name, #pending = :pending, #at = :at, #fence = :fence',
@@ -150,7 +156,7 @@ export class Journal {
         ':id': logicalId,
         ':kind': input.kind,
         ':name': input.name,
-        ':pending': { token: input.token, at },
+        ':pending': { token: input.token, at: generation },
         ':at': at,
       },
     });

@@ -69,7 +69,7 @@ const CASES: readonly ConflictCase[] = [
   {
     reason: 'an untagged target group with the rendered web target group name, in another VPC',
     logicalId: 'tg/web-80',
-    blocked: ['rule/http/web-80', 'service/web'],
+    blocked: ['listener/http', 'service/web'],
     async plant(c) {
       const { Vpc } = await c.ec2.send(new CreateVpcCommand({ CidrBlock: '172.31.0.0/16' }));
       const name = nameOf(desired, 'tg/web-80');

@@ -86,9 +86,12 @@ describe('the example app from an empty account', () => {
       const cache = await liveCache(env.clients, renderedName(rendered, 'cache/cache'));
       expect(cache).toMatchObject({ CacheNodeType: 'cache.t4g.micro', AutomaticFailover: 'disabled' });
       expect(cache?.MemberClusters).toHaveLength(1);
-      // No domain: plain HTTP on the load balancer's own name, no certificate.
+      // No domain: plain HTTP on the load balancer's own name at the published ports, no certificate.
       const listeners = await listenersOf(renderedName(rendered, 'alb'));
-      expect(listeners.map((l) => [l.Port, l.Protocol])).toEqual([[80, 'HTTP']]);
+      expect(listeners.map((l) => [l.Port, l.Protocol])).toEqual([
+        [80, 'HTTP'],
+        [8080, 'HTTP'],
+      ]);
     },
     CONVERGE_TIMEOUT_MS,
   );
@@ -109,7 +112,7 @@ describe('the example app from an empty account', () => {
         StorageEncrypted: true,
         PubliclyAccessible: false,
       });
-      // The database admits only the services that depend on it, on 5432.
+      // The database admits 5432 from the compose network it is on (default), whose group every task carries.
       const dbSg = await liveSecurityGroup(env.clients, renderedName(rendered, 'sg/db/db'));
       expect(db?.VpcSecurityGroups?.map((g) => g.VpcSecurityGroupId)).toEqual([dbSg?.GroupId]);
       const sources = dbSg?.IpPermissions?.flatMap((p) => [
@@ -117,13 +120,12 @@ describe('the example app from an empty account', () => {
         ...(p.UserIdGroupPairs ?? []).map((g) => g.GroupId),
         ...(p.IpRanges ?? []).map((r) => r.CidrIp),
       ]);
-      const dependents = await Promise.all(
-        ['api', 'migrate', 'worker'].map(async (s) => {
-          const sg = await liveSecurityGroup(env.clients, renderedName(rendered, `sg/svc/${s}`));
-          return sg?.GroupId;
-        }),
+      const network = await liveSecurityGroup(env.clients, renderedName(rendered, 'sg/net/default'));
+      expect(new Set(sources)).toEqual(new Set([5432, network?.GroupId]));
+      const apiService = await liveEcsService(env.clients, 'shop-prod', 'api');
+      expect(apiService?.networkConfiguration?.awsvpcConfiguration?.securityGroups).toContain(
+        network?.GroupId,
       );
-      expect(new Set(sources)).toEqual(new Set([5432, ...dependents]));
       const cache = await liveCache(env.clients, renderedName(rendered, 'cache/cache'));
       expect(cache).toMatchObject({
         CacheNodeType: 'cache.r6g.large',

@@ -6,14 +6,14 @@
 import { DeleteLogGroupCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { AuthorizeSecurityGroupIngressCommand, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import { DeleteServiceCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
-import { ModifyRuleCommand, ModifyTargetGroupCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { ModifyListenerCommand, ModifyTargetGroupCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { AwsClients } from '../../src/aws/types.js';
 import type { DesiredStack } from '../../src/desired/resource-types.js';
 import { type E2eEnv, parseJson, startE2e } from './helpers/harness.js';
 import {
+  liveListener,
   liveLogGroup,
-  liveRule,
   liveSecurityGroup,
   liveService,
   liveTargetGroup,
@@ -150,8 +150,16 @@ const CASES: readonly DriftCase[] = [
     expected: [
       { kind: 'ec2.SecurityGroup', logicalId: 'sg/svc/worker', action: 'update', paths: ['ingress'] },
     ],
-    readBack: async (c) => (await liveSecurityGroup(c, nameOf(desired, 'sg/svc/worker'))).IpPermissions ?? [],
-    want: [],
+    // Only the rendered rule is left: worker declares no port, so its network reaches every TCP port.
+    readBack: async (c) =>
+      ((await liveSecurityGroup(c, nameOf(desired, 'sg/svc/worker'))).IpPermissions ?? []).map((p) => [
+        p.IpProtocol,
+        p.FromPort,
+        p.ToPort,
+        p.IpRanges?.length ?? 0,
+        p.UserIdGroupPairs?.length ?? 0,
+      ]),
+    want: [['tcp', 0, 65535, 0, 1]],
   },
   {
     reason: 'log retention changed',
@@ -166,30 +174,35 @@ const CASES: readonly DriftCase[] = [
     want: 1,
   },
   {
-    reason: "listener rule's path condition changed",
+    reason: "a listener's default action changed (api's published port 8080 answering 503)",
     drift: async (c) => {
-      const rule = await liveRule(c, nameOf(desired, 'alb'), 'rule/http/web-80');
+      const listener = await liveListener(c, nameOf(desired, 'alb'), 8080);
       await c.elbv2.send(
-        new ModifyRuleCommand({
-          RuleArn: rule.RuleArn,
-          Conditions: [{ Field: 'path-pattern', Values: ['/drifted/*'] }],
+        new ModifyListenerCommand({
+          ListenerArn: listener.ListenerArn,
+          DefaultActions: [
+            {
+              Type: 'fixed-response',
+              FixedResponseConfig: { StatusCode: '503', ContentType: 'text/plain', MessageBody: 'down' },
+            },
+          ],
         }),
       );
     },
     expected: [
       {
-        kind: 'elbv2.ListenerRule',
-        logicalId: 'rule/http/web-80',
+        kind: 'elbv2.Listener',
+        logicalId: 'listener/http-8080',
         action: 'update',
-        paths: ['conditions[0].values[0]'],
+        paths: ['defaultAction.targetGroupArn', 'defaultAction.type'],
       },
     ],
-    readBack: async (c) =>
-      (await liveRule(c, nameOf(desired, 'alb'), 'rule/http/web-80')).Conditions?.map((x) => [
-        x.Field,
-        x.PathPatternConfig?.Values ?? x.Values,
-      ]),
-    want: [['path-pattern', ['/web/*']]],
+    readBack: async (c) => {
+      const action = (await liveListener(c, nameOf(desired, 'alb'), 8080)).DefaultActions?.[0];
+      const tg = await liveTargetGroup(c, nameOf(desired, 'tg/api-80'));
+      return [action?.Type, action?.TargetGroupArn === tg?.TargetGroupArn];
+    },
+    want: ['forward', true],
   },
   {
     reason: 'log group deleted',

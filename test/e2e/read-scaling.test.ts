@@ -34,6 +34,17 @@ const PER_RESOURCE: Readonly<Record<string, { readonly reason: string; readonly 
     reason: 'one target group per call (deregistration delay), one per web service',
     per: 'web',
   },
+  // DescribeRules takes one listener, and every published port is a listener of its own.
+  'elbv2:DescribeRules': {
+    reason: 'rules are read per listener, one listener per published port (one per web service)',
+    per: 'web',
+  },
+  // The tagging API does not list Cloud Map resources on every backend (moto), so ownership is read per
+  // resource: the namespace, plus one DNS name (Cloud Map service) per long-running service.
+  'servicediscovery:ListTagsForResource': {
+    reason: 'Cloud Map returns tags one resource per call, one DNS name per service',
+    per: 'service',
+  },
 };
 
 /** Converges a fresh app of `web` + `workers` services and returns its no-op pass's reads per operation. */

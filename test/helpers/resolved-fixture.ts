@@ -45,9 +45,14 @@ export function composeService(name: string, fields: ComposeServiceFields = {}):
   return service as unknown as ComposeService;
 }
 
-/** A short-syntax port (`"8080"`): ingress, tcp. */
+/** A published short-syntax port (`"8080:8080"`, or `"<published>:8080"` via `extra`): ingress, tcp. */
 export function ingressPort(target: number, extra: Partial<ComposePort> = {}): ComposePort {
-  return { target, protocol: 'tcp', mode: 'ingress', ...extra };
+  return { target, published: target, protocol: 'tcp', mode: 'ingress', ...extra };
+}
+
+/** A container-only port (`"6379"`): no published side, so private. */
+export function containerOnlyPort(target: number): ComposePort {
+  return { target, protocol: 'tcp', mode: 'ingress' };
 }
 
 /** A host-mode port: reachable inside the stack only. */
@@ -63,6 +68,8 @@ export interface ServiceOverrides {
   readonly memoryMiB?: number;
   readonly environment?: Readonly<Record<string, Provenanced<string>>>;
   readonly domainname?: Provenanced<string>;
+  /** Stack-file `ports` overrides by published port. */
+  readonly portOverrides?: Readonly<Record<string, 'private' | 'http'>>;
   readonly autoscaling?: { readonly min: number; readonly max: number; readonly targetCpu: number };
 }
 
@@ -98,6 +105,13 @@ export function resolvedService(compose: ComposeService, o: ServiceOverrides = {
     environment: o.environment ?? Object.fromEntries(literal.map(([k, v]) => [k, prov(v)])),
     secretKeys: [...new Set(secretKeys)].sort(),
     ...(domainname === undefined ? {} : { domainname }),
+    ...(o.portOverrides === undefined
+      ? {}
+      : {
+          portOverrides: Object.fromEntries(
+            Object.entries(o.portOverrides).map(([k, v]) => [k, prov(v, 'stack-file')]),
+          ),
+        }),
     ...(scaling === undefined ? {} : { autoscaling: prov(scaling) }),
   };
 }

@@ -4,6 +4,7 @@
  * @module
  */
 import { adoptCommand } from './adopt.js';
+import { checkCommand } from './check.js';
 import { configLsCommand, configRmCommand, configSetCommand } from './config.js';
 import { destroyCommand } from './destroy.js';
 import { driftCommand } from './drift.js';
@@ -39,6 +40,7 @@ export const COMMANDS: readonly Command[] = [
   pruneCommand,
   adoptCommand,
   statusCommand,
+  checkCommand,
   eventsCommand,
   logsCommand,
   configSetCommand,
@@ -75,5 +77,5 @@ Global flags:
       --region R         override the stack file's region
       --no-color         plain output (also NO_COLOR)
 
-Exit codes: 0 valid / in sync, 1 error, 2 changes or drift pending.
+Exit codes: 0 valid / in sync / wired, 1 error, 2 changes or drift pending, or an edge broken (check).
 `;

@@ -4,16 +4,29 @@
  * @module
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { loadCompose } from '../../desired/compose/index.js';
 import { findComposeFile, stackDirOf } from '../../desired/load-project.js';
 import { renderStackFileTemplate } from '../../desired/stack/index.js';
 import { StackctlError } from '../../errors.js';
+import { requireValidStackName } from '../args.js';
 import { EXIT } from '../output.js';
 import type { Command } from './types.js';
 
 /** The stack `init` writes when `--stack` is not given. */
 export const DEFAULT_INIT_STACK = 'dev';
+
+/**
+ * The file `init` writes for `stack`: `<dir>/<stack>.yaml`, refused (`STACK_NAME_INVALID`) if it would
+ * resolve anywhere but directly inside `dir` (a second guard behind the stack-name check).
+ */
+export function stackFileTarget(dir: string, stack: string): string {
+  const file = join(dir, `${stack}.yaml`);
+  if (dirname(resolve(file)) !== resolve(dir)) {
+    throw new StackctlError('STACK_NAME_INVALID', `stack file ${file} would be written outside ${dir}`);
+  }
+  return file;
+}
 
 /** `init [--stack S]`. */
 export const initCommand: Command = {
@@ -26,10 +39,12 @@ export const initCommand: Command = {
       ...(flags.cwd ? { cwd: flags.cwd } : {}),
       ...(flags.file ? { file: flags.file } : {}),
     });
+    // `--stack` was checked when the command line was parsed; checked again here because this is the
+    // one command that builds a path from it and writes there.
+    const stack = requireValidStackName(flags.stack ?? DEFAULT_INIT_STACK, '--stack');
     const compose = loadCompose({ file: composeFile, env: process.env as Record<string, string> });
-    const stack = flags.stack ?? DEFAULT_INIT_STACK;
     const dir = stackDirOf(composeFile);
-    const file = join(dir, `${stack}.yaml`);
+    const file = stackFileTarget(dir, stack);
     if (existsSync(file) && !flags.force) {
       throw new StackctlError('STACK_EXISTS', `${file} already exists; pass --force to overwrite it`);
     }

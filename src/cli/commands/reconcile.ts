@@ -4,12 +4,14 @@
  * @module
  */
 import { formatPlanText, planToJsonValue } from '../../diff/index.js';
+import { type PublicUrlsInput, readPublicUrls } from '../../observed/public-urls.js';
 import type { ApplyReport } from '../../reconcilers/engine-types.js';
 import { recordPassEvent } from '../../reconcilers/pass-event.js';
 import { reconcilePass } from '../../reconcilers/reconcile-stack.js';
+import { TASK_DEFINITION_REVISIONS_KEPT } from '../../reconcilers/task-definition-retention.js';
 import { waitUntilHealthy } from '../../reconcilers/wait-healthy.js';
 import { UsageError } from '../args.js';
-import { EXIT, type ExitCode, paint, printWarnings } from '../output.js';
+import { describeError, EXIT, type ExitCode, type Io, paint, printWarnings } from '../output.js';
 import {
   openAwsSession,
   printJson,
@@ -30,13 +32,26 @@ export function reportExitCode(report: ApplyReport): ExitCode {
   return report.summary.skipped > 0 ? EXIT.changes : EXIT.ok;
 }
 
+/**
+ * The stack's public URLs after a pass (the load balancer's DNS name read live); a failed read is a
+ * warning, never the pass's failure.
+ */
+async function publicUrlsAfterPass(io: Io, input: PublicUrlsInput): Promise<readonly string[]> {
+  try {
+    return (await readPublicUrls(input)).map((u) => u.url);
+  } catch (err) {
+    io.err(`warning: could not read the public URLs: ${describeError(err)}\n`);
+    return [];
+  }
+}
+
 /** `reconcile --once --stack S`. */
 export const reconcileCommand: Command = {
   words: ['reconcile'],
   usage:
     'stackctl reconcile --once --stack S [--wait] [--timeout 15m] [--image svc=ref] [--allow-data-loss] [--output text|json] [--stats]',
   summary:
-    'Observes, plans and applies one pass under the stack lease, with live progress per resource. Exit 0 converged, 1 error, 2 something left undone (e.g. refused for data safety).',
+    "Observes, plans and applies one pass under the stack lease, with live progress per resource, then prints the stack's public URLs. Exit 0 converged, 1 error, 2 something left undone (e.g. refused for data safety).",
   async run({ flags }, io) {
     if (!flags.once)
       throw new UsageError(
@@ -64,6 +79,17 @@ export const reconcileCommand: Command = {
     });
     const onError = (): void => io.err('warning: the pass event was not recorded in the state table\n');
     await recordPassEvent({ clients, table: stateTableName(flags), report: result.report, onError });
+    for (const cleanup of result.revisionCleanup) {
+      if ('error' in cleanup) {
+        io.err(
+          `warning: old revisions of task definition ${cleanup.family} were not deregistered (${describeError(cleanup.error)}); the next rollout tries again\n`,
+        );
+      } else if (cleanup.deregistered.length > 0) {
+        io.err(
+          `deregistered ${cleanup.deregistered.length} old revision(s) of task definition ${cleanup.family} (the newest ${TASK_DEFINITION_REVISIONS_KEPT} and any in use are kept)\n`,
+        );
+      }
+    }
     let code = reportExitCode(result.report);
     let health: Awaited<ReturnType<typeof waitUntilHealthy>> | undefined;
     if (flags.wait && code !== EXIT.error) {
@@ -77,12 +103,18 @@ export const reconcileCommand: Command = {
       });
       if (!health.healthy) code = EXIT.error;
     }
+    const urls = await publicUrlsAfterPass(io, {
+      clients,
+      desired: project.desired,
+      resolved: project.resolved,
+    });
     if (json) {
       printJson(io, {
         plan: planToJsonValue(result.plan),
         results: result.report.results,
         summary: result.report.summary,
         ok: result.report.ok,
+        publicUrls: urls,
         ...(health ? { health } : {}),
         ...(flags.stats ? { stats: statsJson(stats) } : {}),
       });
@@ -98,6 +130,7 @@ export const reconcileCommand: Command = {
       }
       if (health && !health.healthy)
         io.out(c.red(`not healthy after ${timeoutMs / 1000}s: ${health.waitingOn.join(', ')}\n`));
+      if (urls.length > 0) io.out(`Public URLs:\n${urls.map((u) => `  ${u}\n`).join('')}`);
       printStats(io, flags, stats);
     }
     return code;

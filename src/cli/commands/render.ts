@@ -4,6 +4,7 @@
  * @module
  */
 import { explainStack } from '../../desired/stack/index.js';
+import { redactDesiredStack } from '../../diff/redact-plan.js';
 import { UsageError } from '../args.js';
 import { EXIT, formatData, printWarnings } from '../output.js';
 import { loadFromFlags, requireStack } from './common.js';
@@ -34,7 +35,7 @@ export const renderCommand: Command = {
     switch (flags.output) {
       case 'json':
       case 'yaml':
-        io.out(formatData(project.desired, flags.output));
+        io.out(formatData(redactDesiredStack(project.desired), flags.output));
         return EXIT.ok;
       case 'text': {
         const d = project.desired;

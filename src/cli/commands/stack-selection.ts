@@ -7,11 +7,19 @@
  *
  * @module
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
+import {
+  INPUT_LIMIT_CODE,
+  MAX_DRIFTIGNORE_FILE_BYTES,
+  readBoundedTextFile,
+  tooLargeMessage,
+} from '../../desired/input-limits.js';
 import { findComposeFile, stackDirOf } from '../../desired/load-project.js';
 import { listStackFiles } from '../../desired/stack/index.js';
 import { type IgnoreRule, parseDriftIgnore } from '../../diff/drift/index.js';
+import { wiringEdges } from '../../diff/wiring/index.js';
+import { StackctlError } from '../../errors.js';
 import type { DriftStackInput } from '../../reconcilers/drift-pass.js';
 import { type Flags, UsageError } from '../args.js';
 import { describeError, type Io, printWarnings } from '../output.js';
@@ -32,7 +40,11 @@ export function loadDriftIgnore(composeFile: string): readonly IgnoreRule[] {
   const file = join(stackDirOf(composeFile), DRIFTIGNORE_FILE);
   if (!existsSync(file)) return [];
   const shown = relative(process.cwd(), file) || file;
-  return parseDriftIgnore(readFileSync(file, 'utf8'), shown.startsWith('..') ? file : shown);
+  const read = readBoundedTextFile(file, MAX_DRIFTIGNORE_FILE_BYTES);
+  if (read.kind === 'too-large') {
+    throw new StackctlError(INPUT_LIMIT_CODE, tooLargeMessage('drift ignore file', file, read));
+  }
+  return parseDriftIgnore(read.text, shown.startsWith('..') ? file : shown);
 }
 
 /**
@@ -62,7 +74,13 @@ export function selectStacks(flags: Flags, io: Io): SelectedStacks {
       const loaded = loadFromFlags(flags, stack);
       printWarnings(io, loaded.resolved.warnings);
       project ??= loaded.desired.project;
-      stacks.push({ stack, region: loaded.desired.region, desired: loaded.desired });
+      stacks.push({
+        stack,
+        region: loaded.desired.region,
+        desired: loaded.desired,
+        edges: wiringEdges(loaded.resolved),
+        resolved: loaded.resolved,
+      });
     } catch (err) {
       if (!flags.all) throw err;
       stacks.push({ stack, region: flags.region ?? '-', error: describeError(err) });

@@ -22,7 +22,7 @@ import {
   setPaused,
 } from '../../state/index.js';
 import type { Flags } from '../args.js';
-import { UsageError } from '../args.js';
+import { requireValidStackName, UsageError } from '../args.js';
 import { EXIT, type ExitCode, formatData, type Io } from '../output.js';
 import { actor, openStateSession, resolveRemoteStack } from './remote-context.js';
 import type { Command } from './types.js';
@@ -73,7 +73,7 @@ export async function listRemoteStacks(flags: Flags, io: Io): Promise<ExitCode> 
 function stackArg(positionals: readonly string[], flags: Flags): string {
   const stack = positionals[0] ?? flags.stack;
   if (!stack) throw new UsageError('name the stack: stackctl stacks show STACK');
-  return stack;
+  return requireValidStackName(stack, 'STACK');
 }
 
 /** `stacks show S`. */
@@ -82,8 +82,9 @@ export const stacksShowCommand: Command = {
   usage: 'stackctl stacks show STACK [--project P] [--output text|json]',
   summary: 'Shows a pushed stack: its conditions, last pass, resources (from the journal) and recent events.',
   async run({ positionals, flags }, io) {
+    const stack = stackArg(positionals, flags);
     const session = openStateSession(flags);
-    const ref = await resolveRemoteStack(session, flags, stackArg(positionals, flags));
+    const ref = await resolveRemoteStack(session, flags, stack);
     const [spec, status, lease, events, resources] = await Promise.all([
       getSpec(ref),
       readStatus(ref),
@@ -144,8 +145,9 @@ async function toggle(
   io: Io,
   paused: boolean,
 ): Promise<ExitCode> {
+  const stack = stackArg(positionals, flags);
   const session = openStateSession(flags);
-  const ref = await resolveRemoteStack(session, flags, stackArg(positionals, flags));
+  const ref = await resolveRemoteStack(session, flags, stack);
   const spec = await getSpec(ref);
   if (!spec) throw new StackctlError('STACK_NOT_PUSHED', `${ref.project}/${ref.stack} is not in the table`);
   if (spec.paused === paused) {
@@ -187,8 +189,9 @@ export const stacksRmCommand: Command = {
   summary:
     'Marks a pushed stack for deletion: the operator deletes its resources, then removes it from the table. Databases and caches are kept unless --allow-data-loss.',
   async run({ positionals, flags }, io) {
+    const stack = stackArg(positionals, flags);
     const session = openStateSession(flags);
-    const ref: StackRef = await resolveRemoteStack(session, flags, stackArg(positionals, flags));
+    const ref: StackRef = await resolveRemoteStack(session, flags, stack);
     let spec = await getSpec(ref);
     if (!spec) throw new StackctlError('STACK_NOT_PUSHED', `${ref.project}/${ref.stack} is not in the table`);
     if (!flags.yes && !(await io.confirm(`Delete every resource of ${ref.project}/${ref.stack}?`))) {

@@ -2,15 +2,17 @@
  * `stackctl status`: one line per stack, for people and scripts: sync, health, generation, last pass,
  * services running/desired.
  *
- * Sync and health are observed live (the same read-only pass as `drift`); generation and the last pass
+ * Sync and health are observed live (the same read-only pass as `drift`, wiring check included: a broken
+ * edge makes the stack Degraded and OutOfSync); generation and the last pass
  * come from the state table when it has them (the operator's STATUS/SPEC items, else the newest pass
- * event), and "-" otherwise.
+ * event), and "-" otherwise. Each stack's public URLs follow its line.
  *
  * @module
  */
 import { isNotFound } from '../../aws/index.js';
 import type { AwsClients } from '../../aws/types.js';
 import type { DesiredStack } from '../../desired/resource-types.js';
+import { readPublicUrls } from '../../observed/public-urls.js';
 import { describeServiceCounts } from '../../observed/service-counts.js';
 import type { StackDriftResult } from '../../reconcilers/drift-pass.js';
 import { getSpec, listEvents, readStatus, type StackRef } from '../../state/index.js';
@@ -35,6 +37,10 @@ export interface StatusRow {
     readonly running: number | null;
     readonly desired: number;
   }[];
+  /** Every public URL of the stack, as AWS serves it (load balancer DNS name or HTTPS host). */
+  readonly publicUrls: readonly string[];
+  /** Edges of the app that do not work in AWS (`stackctl check`): health is Degraded while any is. */
+  readonly brokenEdges: readonly { readonly edge: string; readonly reason: string }[];
   readonly error?: string;
 }
 
@@ -71,6 +77,7 @@ async function rowOf(result: StackDriftResult, table: string): Promise<StatusRow
   const base = { stack: drift.stack, region: drift.region, sync: drift.sync, health: drift.health };
   const clients: AwsClients | undefined = result.clients;
   const desired: DesiredStack | undefined = result.desired;
+  const brokenEdges = (drift.wiring?.broken ?? []).map((b) => ({ edge: b.edge, reason: b.reason }));
   if (!clients || !desired) {
     return {
       ...base,
@@ -78,11 +85,24 @@ async function rowOf(result: StackDriftResult, table: string): Promise<StatusRow
       lastPass: '-',
       services: '-',
       perService: [],
+      publicUrls: [],
+      brokenEdges,
       ...(drift.error ? { error: drift.error } : {}),
     };
   }
   const ref = { client: clients.dynamodb, table, project: desired.project, stack: desired.stack };
-  const [state, counts] = await Promise.all([stateColumns(ref), describeServiceCounts(clients, desired)]);
+  const [state, counts, urls] = await Promise.all([
+    stateColumns(ref),
+    describeServiceCounts(clients, desired),
+    result.resolved
+      ? readPublicUrls({
+          clients,
+          desired,
+          resolved: result.resolved,
+          ...(result.planned ? { outputs: result.planned.outputs } : {}),
+        })
+      : [],
+  ]);
   const running = counts.reduce((sum, c) => sum + (c.running ?? 0), 0);
   const wanted = counts.reduce((sum, c) => sum + c.desired, 0);
   return {
@@ -90,6 +110,8 @@ async function rowOf(result: StackDriftResult, table: string): Promise<StatusRow
     ...state,
     services: counts.length === 0 ? '-' : `${running}/${wanted}`,
     perService: counts.map((c) => ({ service: c.service, running: c.running ?? null, desired: c.desired })),
+    publicUrls: urls.map((u) => u.url),
+    brokenEdges,
     ...(drift.error ? { error: drift.error } : {}),
   };
 }
@@ -101,7 +123,7 @@ export const statusCommand: Command = {
   words: ['status'],
   usage: 'stackctl status (--stack S | --all) [--output text|json]',
   summary:
-    'One line per stack: sync (Synced/OutOfSync), health, generation, last pass and services running/desired, observed live. Read-only; exit 1 when a stack could not be checked.',
+    'One line per stack: sync (Synced/OutOfSync), health (Healthy only when every edge of the app is wired, as `check` proves), generation, last pass and services running/desired, observed live, then its public URLs and any broken edge. Read-only; exit 1 when a stack could not be checked.',
   async run({ flags }, io) {
     const { results } = await collectDrift(flags, io);
     const table = stateTableName(flags);
@@ -129,6 +151,8 @@ export const statusCommand: Command = {
         const text = line(cells[i] ?? []);
         io.out(`${r.sync === 'Synced' ? text : c.yellow(text)}\n`);
         if (r.error) io.out(`  ${c.red('error:')} ${r.error}\n`);
+        for (const url of r.publicUrls) io.out(`  ${url}\n`);
+        for (const b of r.brokenEdges) io.out(`  ${c.red('✗')} ${b.edge}: ${b.reason}\n`);
       }
     }
     return rows.some((r) => r.error !== undefined) ? EXIT.error : EXIT.ok;

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { formatBytes, MAX_ENV_FILE_BYTES } from '../input-limits.js';
 import { interpolate, type VariableLookup } from './interpolate.js';
 
 /** One `KEY=VALUE` of an env file, with its 1-based line. */
@@ -50,6 +51,12 @@ const ESCAPES: Readonly<Record<string, string>> = {
  * parseEnvFile('export A=1\nB="x $A"\n', () => undefined).entries // [{key:'A',value:'1'},{key:'B',value:'x 1'}]
  */
 export function parseEnvFile(text: string, fallback: VariableLookup): ParsedEnvFile {
+  // Callers read the whole file first; this cap at least keeps a huge one from being parsed, and names it.
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_ENV_FILE_BYTES) {
+    const message = `the env file is ${formatBytes(bytes)}, larger than the ${formatBytes(MAX_ENV_FILE_BYTES)} stackctl reads; is it the right file?`;
+    return { entries: [], problems: [{ kind: 'error', message, line: 1 }] };
+  }
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
   const entries: EnvFileEntry[] = [];
   const problems: EnvFileProblem[] = [];

@@ -31,6 +31,10 @@ export const COMPOSE_PROBLEM = {
   reference: 'COMPOSE_REFERENCE',
   /** Malformed line in an env file. */
   envFile: 'COMPOSE_ENV_FILE',
+  /** A file over its size cap, or YAML whose aliases expand too far (src/desired/input-limits.ts). */
+  inputLimit: 'COMPOSE_INPUT_LIMIT',
+  /** A secret (SSM-supplied variable) interpolated where it cannot be composed at deploy time. */
+  secretInterpolation: 'COMPOSE_SECRET_INTERPOLATION',
 } as const;
 
 /** One of {@link COMPOSE_PROBLEM}'s values. */
@@ -52,6 +56,12 @@ export const COMPOSE_WARNING = {
   adjusted: 'COMPOSE_VALUE_ADJUSTED',
   /** A reference that compose would skip (`depends_on` with `required: false` on a missing service). */
   reference: 'COMPOSE_REFERENCE_SKIPPED',
+  /** A database or cache image run as a plain container: its data lives only in the task. */
+  statefulImage: 'COMPOSE_STATEFUL_IMAGE',
+  /** An environment key without a value took its value from the interpolation environment. */
+  envFromInterpolation: 'COMPOSE_ENV_FROM_INTERPOLATION',
+  /** A secret is interpolated into another environment value: composed into SSM at deploy time. */
+  composedSecret: 'COMPOSE_COMPOSED_SECRET',
 } as const;
 
 /** One of {@link COMPOSE_WARNING}'s values. */

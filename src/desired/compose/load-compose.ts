@@ -17,8 +17,15 @@ import { ComposeError } from './errors.js';
 import { resolveExtends } from './extends.js';
 import { interpolateTree } from './interpolate-tree.js';
 import { checkServiceKeys, normalizeService } from './normalize-service.js';
-import { projectLookup } from './project-env.js';
+import { projectVariables } from './project-env.js';
 import { fieldPath, indexPath, type RawMap, type RawNode, valueAt } from './raw-node.js';
+import {
+  placeholderLookup,
+  rejectSecretsOutsideEnvironment,
+  secretVariableNames,
+  settleEnvironment,
+} from './secret-variables.js';
+import { warnStatefulImages } from './stateful-images.js';
 import { readTopLevel } from './top-level.js';
 import { readYamlFile } from './yaml-source.js';
 
@@ -48,13 +55,18 @@ export function loadCompose(options: LoadComposeOptions): ComposeModel {
   const file = resolve(options.file);
   const projectDir = dirname(file);
   const diag = new Diagnostics();
-  const lookup = projectLookup(
+  const variables = projectVariables(
     { shell: options.env ?? process.env, stackEnv: options.stackEnv ?? {}, projectDir },
     diag,
   );
+  const { lookup } = variables;
   const parsed = readYamlFile(file, diag);
   if (parsed === undefined) throw new ComposeError(inFileOrder(diag.errors, file));
-  const root = interpolateTree(parsed, lookup, diag);
+  // Secrets interpolate to placeholders: composed at deploy time in environment values, errors elsewhere.
+  const withSecrets = placeholderLookup(lookup, secretVariableNames(parsed, variables, diag));
+  const interpolate = (node: RawNode): RawNode =>
+    rejectSecretsOutsideEnvironment(interpolateTree(node, withSecrets, diag), diag);
+  const root = interpolate(parsed);
   const top = readTopLevel(root, diag);
   const locations: Record<string, SourceLocation> = {};
   if (root.kind === 'map') {
@@ -72,7 +84,7 @@ export function loadCompose(options: LoadComposeOptions): ComposeModel {
         if (other === file) return top.services;
         if (!otherFiles.has(other)) {
           const raw = readYamlFile(other, diag, reference);
-          const tree = raw && interpolateTree(raw, lookup, diag);
+          const tree = raw && interpolate(raw);
           const node = tree?.kind === 'map' ? valueAt(tree, 'services') : undefined;
           otherFiles.set(other, node?.kind === 'map' ? node : undefined);
         }
@@ -98,8 +110,9 @@ export function loadCompose(options: LoadComposeOptions): ComposeModel {
       locations,
     });
     usesDefaultNetwork ||= service.networks.includes('default');
-    normalized.set(e.key, service);
+    normalized.set(e.key, settleEnvironment(service, variables, locations, diag));
   }
+  warnStatefulImages(normalized.values(), locations, diag);
   if (diag.errors.length > 0) throw new ComposeError(inFileOrder(diag.errors, file));
   const networks = [...top.declared.networks];
   if (usesDefaultNetwork && !networks.includes('default')) networks.push('default');

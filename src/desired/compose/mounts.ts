@@ -8,7 +8,7 @@ import type { Diagnostics } from './diagnostics.js';
 import { COMPOSE_PROBLEM, COMPOSE_WARNING } from './errors.js';
 import { keyedEntries } from './keyed-list.js';
 import { indexPath, type RawNode, scalarText, valueAt } from './raw-node.js';
-import { checkKnownKeys, readMap, readString } from './values.js';
+import { checkKnownKeys, readMap, readString, readStringList } from './values.js';
 
 /** Names declared at the top level of the entry file. @internal */
 export interface Declared {
@@ -192,19 +192,28 @@ export function normalizeSecrets(
   return names;
 }
 
-/** Names of the networks the service joins (`['default']` when it names none). */
+/** The networks a service joins, and the extra names (`aliases`) it answers to on each. */
+export interface NetworkAttachments {
+  /** Network names, in file order (`['default']` when it names none). */
+  readonly names: string[];
+  /** `aliases` per network, for the networks that give some; each list distinct, in file order. */
+  readonly aliases: Record<string, string[]>;
+}
+
+/** Networks the service joins (`['default']` when it names none) and their `aliases`. */
 export function normalizeNetworks(
   node: RawNode,
   path: string,
   declared: Declared,
   diag: Diagnostics,
-): string[] {
+): NetworkAttachments {
   const entries = keyedEntries(node, path, undefined);
   if (entries === undefined) {
     diag.error(COMPOSE_PROBLEM.invalidValue, 'must be a list of network names or a mapping', node.loc, path);
-    return ['default'];
+    return { names: ['default'], aliases: {} };
   }
   const names: string[] = [];
+  const aliases: Record<string, string[]> = {};
   for (const e of entries) {
     if (e.key !== 'default' && !declared.networks.has(e.key)) {
       diag.error(
@@ -220,6 +229,11 @@ export function normalizeNetworks(
       checkKnownKeys(settings, NETWORK_ATTACH_KEYS, e.path, diag);
       for (const s of settings.entries) {
         if (!NETWORK_ATTACH_KEYS.has(s.key)) continue;
+        if (s.key === 'aliases') {
+          const list = readStringList(s.value, `${e.path}.aliases`, diag) ?? [];
+          if (list.length > 0) aliases[e.key] = [...new Set([...(aliases[e.key] ?? []), ...list])];
+          continue;
+        }
         diag.warn(
           COMPOSE_WARNING.ignoredField,
           `${s.key} is not supported on ECS; ignored`,
@@ -230,5 +244,5 @@ export function normalizeNetworks(
     }
     if (!names.includes(e.key)) names.push(e.key);
   }
-  return names.length === 0 ? ['default'] : names;
+  return { names: names.length === 0 ? ['default'] : names, aliases };
 }

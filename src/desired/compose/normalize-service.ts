@@ -95,6 +95,10 @@ export function normalizeService(name: string, service: RawMap, ctx: ServiceCont
   }
   const domainname = str('domainname');
   if (domainname !== undefined) draft.domainname = domainname;
+  const hostname = str('hostname');
+  if (hostname !== undefined) draft.hostname = hostname;
+  const containerName = str('container_name');
+  if (containerName !== undefined) draft.containerName = containerName;
   const user = str('user');
   if (user !== undefined) draft.user = user;
   const workingDir = str('working_dir');
@@ -121,11 +125,25 @@ export function normalizeService(name: string, service: RawMap, ctx: ServiceCont
     dependsOn: list('depends_on', (n, p) => normalizeDependsOn(n, p, name, ctx.services, diag), {}),
     profiles: list('profiles', (n, p) => readStringList(n, p, diag) ?? [], []),
     secrets: list('secrets', (n, p) => normalizeSecrets(n, p, ctx.declared, diag), []),
-    networks: list('networks', (n, p) => normalizeNetworks(n, p, ctx.declared, diag), ['default']),
+    ...networkFields(at('networks'), fieldPath(path, 'networks'), ctx.declared, diag),
     volumes: list('volumes', (n, p) => normalizeVolumes(n, p, ctx.declared, diag), []),
     labels: list('labels', (n, p) => normalizeLabels(n, p, diag), {}),
     ...normalizeExtensions(service, path, image, diag),
   };
+}
+
+/** `networks` and, when some network gives `aliases`, `networkAliases`. */
+function networkFields(
+  node: RawNode | undefined,
+  path: string,
+  declared: Declared,
+  diag: Diagnostics,
+): Pick<ComposeService, 'networks' | 'networkAliases'> {
+  if (node === undefined) return { networks: ['default'] };
+  const { names, aliases } = normalizeNetworks(node, path, declared, diag);
+  return Object.keys(aliases).length === 0
+    ? { networks: names }
+    : { networks: names, networkAliases: aliases };
 }
 
 /** `command`/`entrypoint`: a string is split like a shell would, a list is taken as is. */

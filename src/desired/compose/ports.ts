@@ -1,11 +1,15 @@
 /**
  * `ports:` (short and long syntax, ranges, host IPs) and `expose:` folded into {@link ComposePort}s.
  *
- * Short syntax means `mode: ingress`, i.e. behind the stack's ALB, which only speaks HTTP(S): UDP ingress
- * is an error. A port bound to a loopback host IP was meant to be private, so it becomes `mode: host`
+ * As on a laptop, a port is public only when it has a host side: `"8080:80"` (or long syntax with
+ * `published`) becomes a load balancer listener on 8080 forwarding to container port 80 (the renderer
+ * decides whether it is HTTP, see render/port-exposure.ts). A container-only port (`"6379"`) publishes
+ * nothing: it stays private, reachable from the stack's services only, with a warning saying so. The
+ * load balancer only speaks HTTP(S), so a published UDP port is an error that says how to keep it
+ * private. A port bound to a loopback host IP was meant to be private, so it becomes `mode: host`
  * (reachable inside the stack only) with a warning rather than being exposed publicly.
  *
- * @module
+ @module
  */
 import type { ComposePort } from '../compose-types.js';
 import type { Diagnostics } from './diagnostics.js';
@@ -24,7 +28,14 @@ const LONG_SYNTAX_KEYS = new Set([
   'name',
 ]);
 const WILDCARD_IPS = new Set(['', '0.0.0.0', '::']);
-const UDP_INGRESS = 'UDP ingress is not supported (v1 serves HTTP(S) through an ALB); use mode: host for UDP';
+
+/** Why a published UDP port is refused, and the two ways to keep the port. */
+function udpPublishedMessage(target: number, published: number): string {
+  return (
+    `UDP port ${published}:${target} cannot be published: the load balancer serves HTTP(S) only. ` +
+    `To reach it from the stack's services, drop the host side ("${target}/udp") or use mode: host`
+  );
+}
 
 /** Normalizes a service's `ports:` list. */
 export function normalizePorts(node: RawNode, path: string, diag: Diagnostics): ComposePort[] {
@@ -159,9 +170,18 @@ function finish(
       );
     }
   }
-  if (protocol === 'udp' && mode === 'ingress') {
-    diag.error(COMPOSE_PROBLEM.unsupported, UDP_INGRESS, at.loc, path);
+  if (protocol === 'udp' && mode === 'ingress' && published !== undefined) {
+    diag.error(COMPOSE_PROBLEM.unsupported, udpPublishedMessage(target, published), at.loc, path);
     return undefined;
+  }
+  if (mode === 'ingress' && published === undefined) {
+    diag.warn(
+      COMPOSE_WARNING.adjusted,
+      `port ${target} has no published (host) port, so it is private: reachable from the stack's ` +
+        `services only. Write "${target}:${target}" to serve it on the load balancer, or expose: ["${target}"] to say it is internal`,
+      at.loc,
+      path,
+    );
   }
   return {
     target,
@@ -169,6 +189,7 @@ function finish(
     mode,
     ...(published === undefined ? {} : { published }),
     ...(appProtocol === undefined ? {} : { appProtocol }),
+    source: path,
   };
 }
 

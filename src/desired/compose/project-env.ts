@@ -24,8 +24,25 @@ export interface ProjectEnvSources {
   readonly projectDir: string;
 }
 
+/** Which interpolation layer set a variable, named the way a user would look for it. */
+export type VariableLayer = 'the shell environment' | "the stack file's env:" | 'the project .env';
+
+/** The interpolation values plus, per variable, the layer that supplied it (never the value). */
+export interface ProjectVariables {
+  readonly lookup: VariableLookup;
+  readonly layerOf: (name: string) => VariableLayer | undefined;
+}
+
 /** Builds the lookup; problems in `.env` are recorded with their line. */
 export function projectLookup(sources: ProjectEnvSources, diag: Diagnostics): VariableLookup {
+  return projectVariables(sources, diag).lookup;
+}
+
+/**
+ * {@link projectLookup} plus the layer of each variable, so a warning can say where a value came from
+ * without printing it.
+ */
+export function projectVariables(sources: ProjectEnvSources, diag: Diagnostics): ProjectVariables {
   const { shell, stackEnv } = sources;
   const own = (name: string): string | undefined =>
     Object.hasOwn(shell, name) ? shell[name] : Object.hasOwn(stackEnv, name) ? stackEnv[name] : undefined;
@@ -52,5 +69,11 @@ export function projectLookup(sources: ProjectEnvSources, diag: Diagnostics): Va
     }
     for (const e of parsed.entries) if (e.value !== null) dotenv.set(e.key, e.value);
   }
-  return (name) => own(name) ?? dotenv.get(name);
+  const lookup: VariableLookup = (name) => own(name) ?? dotenv.get(name);
+  const layerOf = (name: string): VariableLayer | undefined => {
+    if (Object.hasOwn(shell, name) && shell[name] !== undefined) return 'the shell environment';
+    if (Object.hasOwn(stackEnv, name)) return "the stack file's env:";
+    return dotenv.has(name) ? 'the project .env' : undefined;
+  };
+  return { lookup, layerOf };
 }

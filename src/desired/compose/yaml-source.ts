@@ -7,8 +7,25 @@
  *
  * @module
  */
-import { readFileSync } from 'node:fs';
-import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import {
+  type Alias,
+  type Document,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+  visit,
+} from 'yaml';
+import {
+  type BoundedRead,
+  MAX_COMPOSE_FILE_BYTES,
+  readBoundedTextFile,
+  tooLargeMessage,
+  yamlAliasProblem,
+} from '../input-limits.js';
 import type { Diagnostics } from './diagnostics.js';
 import { COMPOSE_PROBLEM, COMPOSE_WARNING } from './errors.js';
 import type { NodeLocation, RawEntry, RawMap, RawNode } from './raw-node.js';
@@ -27,9 +44,9 @@ export function readYamlFile(
   diag: Diagnostics,
   referencedFrom?: FileReference,
 ): RawNode | undefined {
-  let text: string;
+  let read: BoundedRead;
   try {
-    text = readFileSync(file, 'utf8');
+    read = readBoundedTextFile(file, MAX_COMPOSE_FILE_BYTES);
   } catch (cause) {
     const reason = (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'cannot be read';
     diag.error(
@@ -40,7 +57,16 @@ export function readYamlFile(
     );
     return undefined;
   }
-  return parseYaml(text, file, diag);
+  if (read.kind === 'too-large') {
+    diag.error(
+      COMPOSE_PROBLEM.inputLimit,
+      tooLargeMessage('compose file', file, read),
+      referencedFrom?.location ?? { file },
+      referencedFrom?.field,
+    );
+    return undefined;
+  }
+  return parseYaml(read.text, file, diag);
 }
 
 /** Parses YAML text that came from `file` (used in messages and locations). */
@@ -54,6 +80,12 @@ export function parseYaml(text: string, file: string, diag: Diagnostics): RawNod
     diag.warn(COMPOSE_WARNING.ignoredField, firstLine(w.message), linePos(file, w.linePos?.[0]));
   }
   if (doc.errors.length > 0) return undefined;
+  // Before anything follows an alias: a billion-laughs document is refused here, not expanded later.
+  const aliasProblem = yamlAliasProblem(doc);
+  if (aliasProblem !== undefined) {
+    diag.error(COMPOSE_PROBLEM.inputLimit, aliasProblem, { file });
+    return undefined;
+  }
   const converter = new Converter(file, doc, lineCounter, diag);
   const root = doc.contents;
   if (root === null) return { kind: 'map', entries: [], loc: { file, line: 1, column: 1 } };
@@ -73,18 +105,35 @@ function linePos(file: string, pos: { line: number; col: number } | undefined): 
 class Converter {
   readonly #memo = new Map<Node, RawNode>();
   readonly #inProgress = new Set<Node>();
+  /** Each alias's target, found in one walk: `Alias.resolve` walks the whole document per call. */
+  readonly #aliasTargets = new Map<Alias, Node | undefined>();
 
   constructor(
     private readonly file: string,
     private readonly doc: Document.Parsed,
     private readonly lines: LineCounter,
     private readonly diag: Diagnostics,
-  ) {}
+  ) {
+    // Same rule as `Alias.resolve`: the last node with that anchor before the alias, in document order.
+    const anchored = new Map<string, Node>();
+    visit(doc, {
+      Node: (_key, node) => {
+        if (isAlias(node)) this.#aliasTargets.set(node, anchored.get(node.source));
+        else if (node.anchor) anchored.set(node.anchor, node);
+      },
+    });
+  }
+
+  private target(alias: Alias): Node | undefined {
+    return this.#aliasTargets.has(alias)
+      ? this.#aliasTargets.get(alias)
+      : (alias.resolve(this.doc) as Node | undefined);
+  }
 
   convert(node: unknown, fallback?: NodeLocation): RawNode {
     const loc = this.locOf(node) ?? fallback ?? { file: this.file, line: 1, column: 1 };
     if (isAlias(node)) {
-      const target = node.resolve(this.doc);
+      const target = this.target(node);
       if (target === undefined) {
         this.diag.error(COMPOSE_PROBLEM.yamlSyntax, `unknown alias *${node.source}`, loc);
         return { kind: 'scalar', value: null, loc };
@@ -163,7 +212,7 @@ class Converter {
   }
 
   private keyText(key: unknown, loc: NodeLocation): string {
-    const resolved = isAlias(key) ? key.resolve(this.doc) : key;
+    const resolved = isAlias(key) ? this.target(key) : key;
     if (isScalar(resolved)) return String(resolved.value ?? '');
     this.diag.error(COMPOSE_PROBLEM.yamlSyntax, 'mapping keys must be plain values', loc);
     return '';

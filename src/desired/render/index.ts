@@ -16,4 +16,5 @@ export {
   type PhysicalNameParts,
   physicalName,
 } from './naming.js';
+export { endpointUrl, type PublicEndpoint, publicEndpoints } from './public-endpoints.js';
 export { renderStack } from './render-stack.js';

@@ -1,12 +1,14 @@
 /**
- * The stack model: what each service becomes (ECS service, one-off task, managed Postgres or Redis) and
- * which ports it exposes where. Computed once so every render module agrees on it.
+ * The stack model: what each service becomes (ECS service, one-off task, managed Postgres or Redis),
+ * which ports it publishes on the load balancer, which it listens on inside the stack, and which
+ * compose networks it is on. Computed once so every render module agrees on it.
  *
  * @module
  */
 import type { ResolvedService, ResolvedStack } from '../resolved-types.js';
 import { compareStrings, sortedUnique } from './canonical.js';
 import { stackBase } from './naming.js';
+import { publishedPortExposure } from './port-exposure.js';
 
 /** What a compose service becomes in AWS. */
 export type ServiceRole = 'service' | 'one-off' | 'postgres' | 'redis';
@@ -17,17 +19,29 @@ export interface PortSpec {
   readonly protocol: 'tcp' | 'udp';
 }
 
+/** A published port served on the load balancer: a listener on `published` forwards to `target`. */
+export interface PublicPort {
+  readonly published: number;
+  readonly target: number;
+}
+
 /** One service as the renderer sees it. */
 export interface ServiceModel {
   readonly name: string;
   readonly resolved: ResolvedService;
   readonly role: ServiceRole;
-  /** Container ports behind the ALB (tcp ingress ports of long-running services), sorted, distinct. */
+  /** Published HTTP ports of a long-running service, sorted by published port. */
+  readonly publicPorts: readonly PublicPort[];
+  /** Container ports behind the ALB (targets of {@link publicPorts}), sorted, distinct. */
   readonly albPorts: readonly number[];
-  /** Ports other services of the stack may reach (host-mode ports and `expose`), sorted, distinct. */
+  /** Ports services sharing a network may reach: every declared container port (`ports`, `expose`). */
   readonly internalPorts: readonly PortSpec[];
+  /** True when it declares no port at all: services sharing a network may reach any TCP port. */
+  readonly listensOnAnyPort: boolean;
   /** Every port the container listens on (the task definition's port mappings), sorted, distinct. */
   readonly containerPorts: readonly PortSpec[];
+  /** Compose networks it is on (`default` when it names none), sorted. */
+  readonly networks: readonly string[];
   /** Known services this one depends on, sorted. Unknown ones are reported by validation. */
   readonly dependsOn: readonly string[];
 }
@@ -47,8 +61,8 @@ export interface StackModel {
   readonly redis: readonly ServiceModel[];
   /** True when some ECS service has an ALB port: the stack then gets one ALB. */
   readonly hasAlb: boolean;
-  /** True when some ECS service has internal ports: every task then carries the `sg/tasks` group. */
-  readonly hasInternalPorts: boolean;
+  /** Compose networks some ECS task is on, sorted: each gets a membership group `sg/net/<N>`. */
+  readonly taskNetworks: readonly string[];
   /** Tasks go in private subnets when the mode says so; data always does. */
   readonly needsPrivateSubnets: boolean;
 }
@@ -70,21 +84,29 @@ function roleOf(resolved: ResolvedStack, svc: ResolvedService): ServiceRole {
 function portsOf(
   svc: ResolvedService,
   role: ServiceRole,
-): Omit<ServiceModel, 'name' | 'resolved' | 'role' | 'dependsOn'> {
+): Pick<ServiceModel, 'publicPorts' | 'albPorts' | 'internalPorts' | 'listensOnAnyPort' | 'containerPorts'> {
   const { ports, expose } = svc.compose;
-  const albPorts =
+  const publicPorts =
     role === 'service'
-      ? sortedUnique(ports.filter((p) => p.mode === 'ingress' && p.protocol === 'tcp').map((p) => p.target))
+      ? ports.flatMap((p): PublicPort[] =>
+          p.mode === 'ingress' &&
+          p.protocol === 'tcp' &&
+          p.published !== undefined &&
+          publishedPortExposure(svc, p).kind === 'public'
+            ? [{ published: p.published, target: p.target }]
+            : [],
+        )
       : [];
   const internal: PortSpec[] = [
-    ...ports.filter((p) => p.mode === 'host').map((p) => ({ port: p.target, protocol: p.protocol })),
+    ...ports.map((p) => ({ port: p.target, protocol: p.protocol })),
     ...expose.map((port) => ({ port, protocol: 'tcp' as const })),
   ];
-  const all: PortSpec[] = [...ports.map((p) => ({ port: p.target, protocol: p.protocol })), ...internal];
   return {
-    albPorts: [...albPorts].sort((a, b) => a - b),
+    publicPorts: sortedUnique(publicPorts).sort((a, b) => a.published - b.published || a.target - b.target),
+    albPorts: sortedUnique(publicPorts.map((p) => p.target)).sort((a, b) => a - b),
     internalPorts: sortPorts(internal),
-    containerPorts: sortPorts(all),
+    listensOnAnyPort: internal.length === 0,
+    containerPorts: sortPorts(internal),
   };
 }
 
@@ -101,7 +123,8 @@ export function buildModel(resolved: ResolvedStack): StackModel {
     const dependsOn = Object.keys(svc.compose.dependsOn)
       .filter((d) => d !== name && resolved.services[d] !== undefined)
       .sort(compareStrings);
-    return { name, resolved: svc, role, dependsOn, ...portsOf(svc, role) };
+    const networks = sortedUnique(svc.compose.networks.length > 0 ? svc.compose.networks : ['default']);
+    return { name, resolved: svc, role, dependsOn, networks, ...portsOf(svc, role) };
   });
   const ecs = services.filter((s) => s.role === 'service' || s.role === 'one-off');
   const postgres = services.filter((s) => s.role === 'postgres');
@@ -118,7 +141,7 @@ export function buildModel(resolved: ResolvedStack): StackModel {
     postgres,
     redis,
     hasAlb: ecs.some((s) => s.albPorts.length > 0),
-    hasInternalPorts: ecs.some((s) => s.internalPorts.length > 0),
+    taskNetworks: sortedUnique(ecs.flatMap((s) => s.networks)).sort(compareStrings),
     needsPrivateSubnets: resolved.preset.taskSubnets === 'private' || postgres.length + redis.length > 0,
   };
 }

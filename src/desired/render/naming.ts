@@ -42,6 +42,11 @@ export const NAME_LIMITS: Readonly<Record<ResourceKind, number>> = {
   'ssm.Parameter': 1011,
   'autoscaling.ScalableTarget': 1600,
   'autoscaling.ScalingPolicy': 256,
+  'ec2.DhcpOptions': 255,
+  // DNS names: the namespace, and `<label>.<namespace>` for a service and its instance.
+  'servicediscovery.Namespace': 253,
+  'servicediscovery.Service': 255,
+  'servicediscovery.Instance': 255,
 };
 
 /** Hex characters of the name hash: 24 bits, enough to tell a foreign name collision from our own. */

@@ -1,17 +1,20 @@
 /**
- * The stack's one ALB: a target group per (service, ingress port), an HTTP listener (redirecting to
- * HTTPS when the stack serves its own host names), an HTTPS listener with the stack's certificate, and
- * one rule per target group (see routing.ts for the order).
+ * The stack's one ALB: a target group per (service, published container port), a listener per
+ * published port forwarding to it, and with HTTPS the certificate's 443 listener with one host rule
+ * per host name while 80 redirects to HTTPS (see routing.ts for which port goes where).
  *
- * @module
+ @module
  */
 import type { ComposeHealthcheck } from '../compose-types.js';
 import type { DesiredResource, SpecValue } from '../resource-types.js';
 import { ref } from '../resource-types.js';
-import { compareStrings } from './canonical.js';
 import { type RenderContext, resource } from './context.js';
 import { cleanName, NAME_LIMITS, physicalName } from './naming.js';
 import { validationRecordIds } from './render-dns.js';
+import type { ListenerAction, ListenerPlan } from './routing.js';
+
+/** Logical id of the HTTPS listener, which carries the host rules. */
+const HTTPS_LISTENER_ID = 'listener/https';
 
 /** Target-group health check, tuned for fast rollouts rather than AWS's slower defaults. */
 export const TARGET_HEALTH_CHECK = {
@@ -63,7 +66,39 @@ export function healthCheckPath(hc: ComposeHealthcheck | undefined, port: number
   return '/';
 }
 
-/** ALB, target groups, listeners and rules; nothing when no service has an ingress port. */
+/** The listener spec's default action. */
+function defaultAction(action: ListenerAction): SpecValue {
+  switch (action.kind) {
+    case 'forward':
+      return { type: 'forward', targetGroupArn: ref(action.targetGroupId, 'arn') };
+    case 'redirect-https':
+      return REDIRECT_TO_HTTPS;
+    case 'not-found':
+      return NOT_FOUND_ACTION;
+  }
+}
+
+function renderListener(ctx: RenderContext, listener: ListenerPlan): DesiredResource {
+  const { model, routing } = ctx;
+  const tls = listener.protocol === 'HTTPS';
+  const forward = listener.defaultAction.kind === 'forward' ? [listener.defaultAction.targetGroupId] : [];
+  return resource(model, {
+    kind: 'elbv2.Listener',
+    logicalId: listener.id,
+    name: `${model.base}-${listener.id.slice('listener/'.length)}`,
+    spec: {
+      loadBalancerArn: ref('alb', 'arn'),
+      port: listener.port,
+      protocol: listener.protocol,
+      certificateArn: tls ? ref('cert', 'arn') : undefined,
+      sslPolicy: tls ? HTTPS_SSL_POLICY : undefined,
+      defaultAction: defaultAction(listener.defaultAction),
+    },
+    dependsOn: ['alb', ...forward, ...(tls ? ['cert', ...validationRecordIds(routing.hosts)] : [])],
+  });
+}
+
+/** ALB, target groups, listeners and rules; nothing when no service publishes an HTTP port. */
 export function renderAlb(ctx: RenderContext): DesiredResource[] {
   const { model, network, routing, resolved } = ctx;
   if (!model.hasAlb) return [];
@@ -85,38 +120,8 @@ export function renderAlb(ctx: RenderContext): DesiredResource[] {
       },
       dependsOn: [...network.publicSubnets.dependsOn, 'sg/alb'],
     }),
-    resource(model, {
-      kind: 'elbv2.Listener',
-      logicalId: 'listener/http',
-      name: `${model.base}-http`,
-      spec: {
-        loadBalancerArn: ref('alb', 'arn'),
-        port: 80,
-        protocol: 'HTTP',
-        defaultAction: routing.https ? REDIRECT_TO_HTTPS : NOT_FOUND_ACTION,
-      },
-      dependsOn: ['alb'],
-    }),
+    ...routing.listeners.map((l) => renderListener(ctx, l)),
   ];
-  if (routing.https) {
-    out.push(
-      resource(model, {
-        kind: 'elbv2.Listener',
-        logicalId: 'listener/https',
-        name: `${model.base}-https`,
-        spec: {
-          loadBalancerArn: ref('alb', 'arn'),
-          port: 443,
-          protocol: 'HTTPS',
-          certificateArn: ref('cert', 'arn'),
-          sslPolicy: HTTPS_SSL_POLICY,
-          defaultAction: NOT_FOUND_ACTION,
-        },
-        dependsOn: ['alb', 'cert', ...validationRecordIds(routing.hosts)],
-      }),
-    );
-  }
-  const listenerId = `listener/${routing.listener}`;
   for (const route of routing.routes) {
     const svc = resolved.services[route.service];
     const tgName = physicalName(
@@ -124,9 +129,6 @@ export function renderAlb(ctx: RenderContext): DesiredResource[] {
       NAME_LIMITS['elbv2.TargetGroup'],
       `HTTP:${route.port}:ip:${network.vpcKey}`,
     );
-    const conditions: SpecValue[] = [...route.conditions]
-      .sort((a, b) => compareStrings(a.field, b.field))
-      .map((c) => ({ field: c.field, values: [...c.values].sort(compareStrings) }));
     out.push(
       resource(model, {
         kind: 'elbv2.TargetGroup',
@@ -148,17 +150,21 @@ export function renderAlb(ctx: RenderContext): DesiredResource[] {
         },
         dependsOn: [...network.vpcDependsOn],
       }),
+    );
+  }
+  for (const rule of routing.rules) {
+    out.push(
       resource(model, {
         kind: 'elbv2.ListenerRule',
-        logicalId: route.ruleId,
-        name: `${model.base}-${cleanName(route.service)}-${route.port}`,
+        logicalId: rule.ruleId,
+        name: `${model.base}-${cleanName(rule.ruleId.slice('rule/https/'.length))}`,
         spec: {
-          listenerArn: ref(listenerId, 'arn'),
-          priority: route.priority,
-          conditions,
-          action: { type: 'forward', targetGroupArn: ref(route.targetGroupId, 'arn') },
+          listenerArn: ref(HTTPS_LISTENER_ID, 'arn'),
+          priority: rule.priority,
+          conditions: [{ field: 'host-header', values: [rule.host] }],
+          action: { type: 'forward', targetGroupArn: ref(rule.targetGroupId, 'arn') },
         },
-        dependsOn: [listenerId, route.targetGroupId],
+        dependsOn: [HTTPS_LISTENER_ID, rule.targetGroupId],
       }),
     );
   }

@@ -15,6 +15,7 @@ import { sortedUnique } from './canonical.js';
 import { type RenderContext, resource } from './context.js';
 import type { ServiceModel, StackModel } from './model.js';
 import { ecsName } from './naming.js';
+import { discoveryServiceId, registryLabel } from './render-discovery.js';
 import { taskSecurityGroups } from './render-security-groups.js';
 import { containerName, taskDefinitionId } from './render-task-definition.js';
 
@@ -93,6 +94,9 @@ function renderService(ctx: RenderContext, svc: ServiceModel): DesiredResource {
   const where = placement(ctx, svc);
   const routes = routing.routes.filter((r) => r.service === svc.name);
   const name = ecsServiceName(model, svc.name);
+  // ECS registers every task's IP under the service's own name (A records in the stack's namespace).
+  const label = registryLabel(svc);
+  const registry = label === undefined ? [] : [discoveryServiceId(label)];
   return resource(model, {
     kind: 'ecs.Service',
     logicalId: serviceId(svc.name),
@@ -117,6 +121,7 @@ function renderService(ctx: RenderContext, svc: ServiceModel): DesiredResource {
         maximumPercent: preset.maximumPercent,
         deploymentCircuitBreaker: { enable: preset.circuitBreaker, rollback: preset.circuitBreaker },
       },
+      serviceRegistries: registry.map((id) => ({ registryArn: ref(id, 'arn') })),
       healthCheckGracePeriodSeconds: routes.length > 0 ? LB_HEALTH_CHECK_GRACE_SECONDS : undefined,
       enableExecuteCommand: false,
       // `depends_on: condition: service_healthy` on this service gates its dependents' creation.
@@ -126,8 +131,9 @@ function renderService(ctx: RenderContext, svc: ServiceModel): DesiredResource {
       'cluster',
       taskDefinitionId(svc.name),
       ...where.dependsOn,
-      ...routes.flatMap((r) => [r.targetGroupId, r.ruleId, `listener/${routing.listener}`]),
+      ...routes.flatMap((r) => [r.targetGroupId, ...r.attachments]),
       ...dependencyIds(model, svc),
+      ...registry,
     ],
   });
 }

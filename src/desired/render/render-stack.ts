@@ -15,7 +15,9 @@ import { validateGraph } from './graph.js';
 import { buildModel, type StackModel } from './model.js';
 import { renderAlb } from './render-alb.js';
 import { renderAutoscaling } from './render-autoscaling.js';
+import { composedConfigKeys, renderComposedParameters } from './render-composed.js';
 import { generatedPasswordKey, renderData } from './render-data.js';
+import { discoveryProblems, renderDiscovery } from './render-discovery.js';
 import { renderDns } from './render-dns.js';
 import { renderEcs } from './render-ecs.js';
 import { renderRoles } from './render-iam.js';
@@ -37,9 +39,11 @@ import { validateStack } from './validate.js';
 export function renderStack(resolved: ResolvedStack): DesiredStack {
   const model = buildModel(resolved);
   const routing = computeRouting(model, resolved.domain?.value.toLowerCase());
-  const problems = [...validateStack(resolved, model), ...routing.problems].map((p) =>
-    p.location === undefined ? { ...p, location: locate(resolved, p.field) } : p,
-  );
+  const problems = [
+    ...validateStack(resolved, model),
+    ...routing.problems,
+    ...discoveryProblems(resolved, model),
+  ].map((p) => (p.location === undefined ? { ...p, location: locate(resolved, p.field) } : p));
   if (problems.length > 0) throw new RenderError(problems);
 
   const ctx: RenderContext = { resolved, model, routing, network: networkRefs(resolved, model) };
@@ -52,7 +56,9 @@ export function renderStack(resolved: ResolvedStack): DesiredStack {
     ...renderEcs(ctx),
     ...renderAlb(ctx),
     ...renderDns(ctx),
+    ...renderDiscovery(ctx),
     ...renderData(ctx),
+    ...renderComposedParameters(ctx),
     ...renderAutoscaling(model),
   ].sort((a, b) => compareStrings(a.logicalId, b.logicalId));
   validateGraph(resources);
@@ -68,12 +74,14 @@ export function renderStack(resolved: ResolvedStack): DesiredStack {
 }
 
 /**
- * The SSM keys the user must have set before anything is applied: every ECS service's secret keys,
- * minus those stackctl generates itself (managed database passwords).
+ * The SSM keys the user must have set before anything is applied: every ECS service's secret keys and
+ * the config keys its composed values read, minus those stackctl generates itself (managed database
+ * passwords).
  */
 function requiredSecrets(model: StackModel): string[] {
   const generated = new Set(model.postgres.map((s) => generatedPasswordKey(s.name)));
-  const keys = new Set<string>();
+  // Config keys composed values read are required too: a missing one fails before any mutation.
+  const keys = new Set<string>(composedConfigKeys(model).filter((k) => !generated.has(k)));
   for (const svc of model.ecs) {
     const injected = dataBindings(model, svc).secrets;
     for (const key of svc.resolved.secretKeys) {

@@ -15,6 +15,7 @@ import { type RenderContext, resource } from './context.js';
 import { dataBindings } from './data-env.js';
 import type { ServiceModel, StackModel } from './model.js';
 import { ecsName, logGroupName, parameterName } from './naming.js';
+import { composedBindings, composedSecrets } from './render-composed.js';
 import { logGroupId } from './render-logs.js';
 
 /** Compose's health-check defaults (seconds), used when the file leaves a field out. */
@@ -42,12 +43,15 @@ export function containerName(service: string): string {
   return service.replace(/[^A-Za-z0-9_-]/g, '-');
 }
 
-/** Env name → SSM parameter name for `svc`: its own secret keys plus injected data passwords. */
+/**
+ * Env name → SSM parameter name for `svc`: composed values (derived parameters), its own secret keys and
+ * injected data passwords, later ones winning.
+ */
 export function serviceSecrets(model: StackModel, svc: ServiceModel): Record<string, string> {
   const own = Object.fromEntries(
     svc.resolved.secretKeys.map((k) => [k, parameterName(model.project, model.stack, k)]),
   );
-  return { ...own, ...dataBindings(model, svc).secrets };
+  return { ...composedSecrets(model, svc), ...own, ...dataBindings(model, svc).secrets };
 }
 
 function environmentOf(model: StackModel, svc: ServiceModel, secrets: Record<string, string>): SpecValue[] {
@@ -144,7 +148,13 @@ export function renderTaskDefinitions(ctx: RenderContext): DesiredResource[] {
         taskRoleArn: ref('role/task', 'arn'),
         containerDefinitions: [containerDefinition(ctx, svc)],
       },
-      dependsOn: ['role/execution', 'role/task', logGroupId(svc.name), ...dataBindings(model, svc).dependsOn],
+      dependsOn: [
+        'role/execution',
+        'role/task',
+        logGroupId(svc.name),
+        ...dataBindings(model, svc).dependsOn,
+        ...composedBindings(model, svc).map((b) => b.logicalId),
+      ],
     });
   });
 }

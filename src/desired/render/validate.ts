@@ -8,7 +8,13 @@ import type { ResolvedStack } from '../resolved-types.js';
 import { compareStrings } from './canonical.js';
 import { locate, type RenderProblem, serviceProblem } from './errors.js';
 import type { ServiceModel, StackModel } from './model.js';
+import { publishedPortExposure, refusedPortMessage } from './port-exposure.js';
 import { parseCidr } from './render-network.js';
+
+/** Security groups Fargate allows on one task ENI. */
+export const MAX_TASK_SECURITY_GROUPS = 5;
+/** Compose networks one task may be on: one group per network, plus the service's own. */
+export const MAX_TASK_NETWORKS = MAX_TASK_SECURITY_GROUPS - 1;
 
 /** Name rules of RDS PostgreSQL: master user and database names. */
 const PG_IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
@@ -37,28 +43,33 @@ function checkService(resolved: ResolvedStack, model: StackModel, svc: ServiceMo
         `stack file (services.${svc.name}.image: <ref>) or pass --image ${svc.name}=<ref>`,
     );
   }
-  if (compose.ports.some((p) => p.mode === 'ingress' && p.protocol === 'udp') && svc.role === 'service') {
-    at('ports', 'udp ingress ports are not supported (the load balancer is HTTP); use mode: host');
+  if (svc.role === 'service') problems.push(...checkPublishedPorts(resolved, svc));
+  if ((svc.role === 'service' || svc.role === 'one-off') && svc.networks.length > MAX_TASK_NETWORKS) {
+    at(
+      'networks',
+      `service "${svc.name}" is on ${svc.networks.length} networks (${svc.networks.join(', ')}); a Fargate ` +
+        `task carries at most ${MAX_TASK_SECURITY_GROUPS} security groups, its own plus one per network, ` +
+        `so at most ${MAX_TASK_NETWORKS} networks`,
+    );
   }
-  if (domainname !== undefined) {
+  const domain = resolved.domain?.value.toLowerCase();
+  // Without a stack domain the resolver has already dropped domainname (with a warning).
+  if (domainname !== undefined && domain !== undefined) {
     const name = domainname.value.toLowerCase();
-    const domain = resolved.domain?.value.toLowerCase();
     const where = domainname.location;
     if (svc.albPorts.length === 0) {
       const why = managed
         ? `a managed ${svc.role} service is never exposed through the load balancer`
         : svc.role === 'one-off'
           ? 'a one-off task is not behind the load balancer'
-          : 'it needs an ingress port (a `ports` entry, which the load balancer serves)';
-      at('domainname', `domainname "${name}" cannot be served: ${why}`, where);
-    }
-    if (domain === undefined) {
+          : 'it needs a published HTTP port (a `ports` entry like "80:8080", which the load balancer serves)';
       at(
         'domainname',
-        `domainname "${name}" needs a Route 53 zone: set \`domain: <zone>\` in the stack file`,
+        `domainname "${name}" cannot be served: ${why}; set \`services.${svc.name}.domainname: false\` in the stack file to not use it`,
         where,
       );
-    } else if (name !== domain && !name.endsWith(`.${domain}`)) {
+    }
+    if (name !== domain && !name.endsWith(`.${domain}`)) {
       at('domainname', `domainname "${name}" is not inside the stack's domain "${domain}"`, where);
     }
   }
@@ -90,6 +101,34 @@ function checkService(resolved: ResolvedStack, model: StackModel, svc: ServiceMo
           value.location,
         );
       }
+    }
+  }
+  return problems;
+}
+
+/**
+ * Published ports the load balancer cannot serve (not HTTP, or UDP), each located at its `ports`
+ * entry with what to write instead.
+ */
+function checkPublishedPorts(resolved: ResolvedStack, svc: ServiceModel): RenderProblem[] {
+  const problems: RenderProblem[] = [];
+  for (const port of svc.resolved.compose.ports) {
+    if (port.mode !== 'ingress' || port.published === undefined) continue;
+    const field = port.source ?? `services.${svc.name}.ports`;
+    const location = locate(resolved, field, `services.${svc.name}.ports`, `services.${svc.name}`);
+    if (port.protocol === 'udp') {
+      problems.push({
+        message:
+          `UDP port ${port.published}:${port.target} cannot be published: the load balancer serves HTTP(S) ` +
+          `only. To reach it from the stack's services, drop the host side ("${port.target}/udp")`,
+        field,
+        location,
+      });
+      continue;
+    }
+    const exposure = publishedPortExposure(svc.resolved, port);
+    if (exposure.kind === 'refused') {
+      problems.push({ message: refusedPortMessage(svc.name, port, exposure.reason), field, location });
     }
   }
   return problems;

@@ -6,6 +6,8 @@
  *
  * @module
  */
+
+import { looksSecret } from '../../diff/redact.js';
 import type { SourceLocation } from '../../errors.js';
 import type { ModePreset, ResolvedStack } from '../resolved-types.js';
 import type { Layer, Provenanced } from '../stack-types.js';
@@ -78,11 +80,20 @@ export function explainStack(resolved: ResolvedStack): readonly ExplainEntry[] {
       entry(`${p}.memoryMiB`, s.memoryMiB),
     );
     for (const [key, value] of Object.entries(s.environment)) {
-      const shown = secretReason(key, value.value) === undefined ? value : { ...value, value: REDACTED };
+      // The output redaction rule (looksSecret) as well: a value it would hide elsewhere is hidden here too.
+      const secret = secretReason(key, value.value) !== undefined || looksSecret(key);
+      const shown = secret ? { ...value, value: REDACTED } : value;
       out.push(entry(`${p}.environment.${key}`, shown));
+    }
+    for (const [key, value] of Object.entries(s.composedEnvironment ?? {})) {
+      // A template: secrets stay `${VAR}`, composed into SSM at deploy time.
+      const shown = looksSecret(key) ? REDACTED : `composed from SSM at deploy time: ${value.template}`;
+      out.push({ path: `${p}.environment.${key}`, value: shown, layer: 'compose' });
     }
     if (s.secretKeys.length > 0) out.push({ path: `${p}.secretKeys`, value: s.secretKeys, layer: 'compose' });
     if (s.domainname) out.push(entry(`${p}.domainname`, s.domainname));
+    for (const [port, how] of Object.entries(s.portOverrides ?? {}))
+      out.push(entry(`${p}.ports.${port}`, how));
     if (s.autoscaling) out.push(entry(`${p}.autoscaling`, s.autoscaling));
   }
 

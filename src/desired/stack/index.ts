@@ -32,7 +32,13 @@ export {
 } from './init-template.js';
 export { listStackFiles, type StackFileEntry } from './list-stacks.js';
 export { loadStackFile, parseStackFile, STACK_FILE_EXTENSIONS, stackNameOf } from './load-stack-file.js';
-export { isInZone, PROJECT_NAME_PATTERN, STACK_NAME_PATTERN, sanitizeName } from './patterns.js';
+export {
+  isInZone,
+  PROJECT_NAME_PATTERN,
+  STACK_NAME_PATTERN,
+  sanitizeName,
+  stackNameProblem,
+} from './patterns.js';
 export { MODE_PRESETS } from './presets.js';
 export {
   AUTOSCALING_MAX_FACTOR,

@@ -7,9 +7,16 @@
  *
  * @module
  */
-import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
+import {
+  type BoundedRead,
+  INPUT_LIMIT_CODE,
+  MAX_STACK_FILE_BYTES,
+  readBoundedTextFile,
+  tooLargeMessage,
+  yamlAliasProblem,
+} from '../input-limits.js';
 import type { StackFile } from '../stack-types.js';
 import {
   SecretInStackFileError,
@@ -18,7 +25,7 @@ import {
   StackFileReadError,
   type StackProblem,
 } from './errors.js';
-import { STACK_NAME_PATTERN } from './patterns.js';
+import { stackNameProblem } from './patterns.js';
 import { readStackFileContent } from './schema.js';
 import { locateOffset, type ReadContext } from './yaml-reader.js';
 
@@ -43,6 +50,17 @@ function fail(file: string, unsorted: readonly StackProblem[]): never {
   throw new StackFileError(file, problems);
 }
 
+function failTooLarge(file: string, size: { bytes: number; maxBytes: number }): never {
+  fail(file, [
+    {
+      code: INPUT_LIMIT_CODE,
+      message: tooLargeMessage('stack file', file, size),
+      location: { file },
+      field: '',
+    },
+  ]);
+}
+
 /**
  * Parses and validates YAML text as the stack file `file` (which only names it: nothing is read).
  * Split from {@link loadStackFile} so tests and `stackctl init` can check text without touching disk.
@@ -51,15 +69,18 @@ function fail(file: string, unsorted: readonly StackProblem[]): never {
  * @throws {SecretInStackFileError} `SECRET_IN_STACK_FILE` when any problem is a secret-looking literal.
  */
 export function parseStackFile(file: string, text: string): StackFile {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_STACK_FILE_BYTES) failTooLarge(file, { bytes, maxBytes: MAX_STACK_FILE_BYTES });
   const lineCounter = new LineCounter();
   // prettyErrors off: the pretty form quotes the offending source line, which could hold a secret.
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const ctx: ReadContext = { file, doc, lineCounter, problems: [], locations: {} };
   const stack = stackNameOf(file);
-  if (!STACK_NAME_PATTERN.test(stack)) {
+  const nameProblem = stackNameProblem(stack);
+  if (nameProblem !== undefined) {
     ctx.problems.push({
       code: STACK_ERROR_CODES.fileInvalid,
-      message: `the file name must be <stack>.yaml where <stack> matches ${STACK_NAME_PATTERN.source}`,
+      message: `the file name must be <stack>.yaml with a valid stack name: ${nameProblem}`,
       location: { file, line: 1, column: 1 },
       field: 'stack',
     });
@@ -73,6 +94,17 @@ export function parseStackFile(file: string, text: string): StackFile {
     });
   }
   if (doc.errors.length > 0) fail(file, ctx.problems);
+  // Before the schema reader follows any alias: a billion-laughs document is refused, not expanded.
+  const aliasProblem = yamlAliasProblem(doc);
+  if (aliasProblem !== undefined) {
+    ctx.problems.push({
+      code: STACK_ERROR_CODES.fileInvalid,
+      message: aliasProblem,
+      location: { file },
+      field: '',
+    });
+    fail(file, ctx.problems);
+  }
   if (doc.contents === null) {
     ctx.problems.push({
       code: STACK_ERROR_CODES.fileInvalid,
@@ -98,11 +130,12 @@ export function parseStackFile(file: string, text: string): StackFile {
  * @throws {StackFileError} `STACK_FILE_INVALID` / {@link SecretInStackFileError} `SECRET_IN_STACK_FILE`.
  */
 export function loadStackFile(file: string): StackFile {
-  let text: string;
+  let read: BoundedRead;
   try {
-    text = readFileSync(file, 'utf8');
+    read = readBoundedTextFile(file, MAX_STACK_FILE_BYTES);
   } catch (cause) {
     throw new StackFileReadError(file, cause);
   }
-  return parseStackFile(file, text);
+  if (read.kind === 'too-large') failTooLarge(file, read);
+  return parseStackFile(file, read.text);
 }

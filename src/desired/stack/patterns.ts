@@ -8,6 +8,20 @@
 /** Stack names: short, DNS- and AWS-name-safe, since they end up in resource names and tags. */
 export const STACK_NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}$/;
 
+/**
+ * Why `name` is not a valid stack name, or `undefined` when it is. The one check every entry point uses
+ * (the stack-file loader, `--stack` on every command, `init`, `stacks show`): a stack name becomes a file
+ * name under `.stackctl/`, resource names and tags, so anything else (`../x`, `BAD NAME`) is refused
+ * before it is used, and a path built from a valid name can never leave `.stackctl/`.
+ *
+ * @example stackNameProblem('prod') // undefined
+ * @example stackNameProblem('../x') // 'stack name "../x" must match ^[a-z][a-z0-9-]{0,30}$ …'
+ */
+export function stackNameProblem(name: string): string | undefined {
+  if (STACK_NAME_PATTERN.test(name)) return undefined;
+  return `stack name ${JSON.stringify(name)} must match ${STACK_NAME_PATTERN.source} (lower-case letters, digits and "-", starting with a letter, at most 31 characters)`;
+}
+
 /** Project names after sanitizing: `[a-z0-9-]`, starting with a letter or digit, not ending in `-`. */
 export const PROJECT_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
 

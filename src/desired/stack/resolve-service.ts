@@ -8,7 +8,7 @@
 import type { SourceLocation, Warning } from '../../errors.js';
 import type { ComposeModel, ComposeService } from '../compose-types.js';
 import type { ModePreset, ResolvedService } from '../resolved-types.js';
-import type { CliOverrides, Mode, Provenanced, StackFile } from '../stack-types.js';
+import type { CliOverrides, Mode, PortExposureOverride, Provenanced, StackFile } from '../stack-types.js';
 import { STACK_ERROR_CODES, type StackProblem } from './errors.js';
 import { isInZone } from './patterns.js';
 import { composeLocation, fromStackFile, layered, layeredWithDefault, provenanced } from './provenance.js';
@@ -22,6 +22,10 @@ export const DEFAULT_TARGET_CPU = 70;
 export const AUTOSCALING_MAX_FACTOR = 2;
 /** Warning code: fewer replicas than the mode expects. */
 export const REPLICAS_BELOW_MODE_WARNING = 'REPLICAS_BELOW_MODE_MINIMUM';
+/** Warning code: a compose `domainname` the stack does not serve (the stack has no `domain`). */
+export const DOMAINNAME_UNUSED_WARNING = 'DOMAINNAME_UNUSED';
+/** Warning code: a service declares no port, so services sharing a network may reach it on any TCP port. */
+export const PORTS_UNDECLARED_WARNING = 'PORTS_UNDECLARED';
 
 /** Inputs for one service. @internal */
 export interface ServiceInput {
@@ -116,6 +120,109 @@ function resolveAutoscaling(
 }
 
 /**
+ * The service's host name: the stack file's (`false` switches compose's off), else compose's. Without a
+ * stack `domain` there is no zone to serve it in: the service answers on the load balancer's own name
+ * and a warning says the compose `domainname` is not used, rather than refusing a compose file that
+ * works elsewhere.
+ */
+function resolveDomainname(
+  input: ServiceInput,
+  problems: StackProblem[],
+  warnings: Warning[],
+): Provenanced<string> | undefined {
+  const { compose, stackFile, service } = input;
+  const p = `services.${service.name}`;
+  const fromFile = stackFile.services[service.name]?.domainname;
+  if (fromFile === false) return undefined;
+  const domainname = layered<string>(
+    { value: service.domainname, layer: 'compose', location: composeLocation(compose, `${p}.domainname`) },
+    fromStackFile(stackFile, `${p}.domainname`, fromFile),
+  );
+  if (domainname === undefined) return undefined;
+  if (stackFile.domain === undefined) {
+    warnings.push({
+      code: DOMAINNAME_UNUSED_WARNING,
+      message:
+        `domainname ${domainname.value} is not used in this stack: it has no \`domain:\`, so service ` +
+        `"${service.name}" is served on the load balancer's own name. Set \`domain:\` to serve it on its ` +
+        `name, or \`services.${service.name}.domainname: false\` in the stack file to say so`,
+      field: `${p}.domainname`,
+      ...(domainname.location ? { location: domainname.location } : {}),
+    });
+    return undefined;
+  }
+  if (!isInZone(domainname.value, stackFile.domain)) {
+    problems.push(
+      problem(
+        STACK_ERROR_CODES.domainOutsideZone,
+        `${domainname.value} is not inside the stack's domain ${stackFile.domain}`,
+        `${p}.domainname`,
+        domainname.location,
+        stackFile.file,
+      ),
+    );
+  }
+  return domainname;
+}
+
+/** The stack file's `ports` overrides; each must name a port compose publishes. */
+function resolvePortOverrides(
+  input: ServiceInput,
+  problems: StackProblem[],
+): ResolvedService['portOverrides'] {
+  const { stackFile, service } = input;
+  const p = `services.${service.name}.ports`;
+  const overrides = stackFile.services[service.name]?.ports;
+  if (overrides === undefined) return undefined;
+  const published = new Set(
+    service.ports.filter((port) => port.mode === 'ingress').map((port) => port.published),
+  );
+  const out: Record<string, Provenanced<PortExposureOverride>> = {};
+  for (const [key, value] of Object.entries(overrides)) {
+    const c = fromStackFile(stackFile, `${p}.${key}`, value);
+    if (!published.has(Number(key))) {
+      const list = [...published].filter((n) => n !== undefined).sort((a, b) => a - b);
+      problems.push(
+        problem(
+          STACK_ERROR_CODES.stackInvalid,
+          `service "${service.name}" publishes no port ${key} in compose ` +
+            `(published: ${list.length > 0 ? list.join(', ') : 'none'})`,
+          `${p}.${key}`,
+          c.location,
+          stackFile.file,
+        ),
+      );
+      continue;
+    }
+    out[key] = provenanced(value, 'stack-file', c.location);
+  }
+  return out;
+}
+
+/**
+ * A service that declares no port (no `ports`, no `expose`) is admitted on every TCP port from the
+ * services it shares a network with, as compose does; say so, since `expose` narrows it.
+ */
+function undeclaredPortsWarning(input: ServiceInput): Warning | undefined {
+  const { compose, service } = input;
+  if (service.postgres || service.redis || service.ports.length > 0 || service.expose.length > 0) {
+    return undefined;
+  }
+  const shares = Object.values(compose.services).some(
+    (other) => other.name !== service.name && other.networks.some((n) => service.networks.includes(n)),
+  );
+  if (!shares) return undefined;
+  return {
+    code: PORTS_UNDECLARED_WARNING,
+    message:
+      `service "${service.name}" declares no ports, so services on its networks may reach it on any TCP ` +
+      `port; list the ports it listens on under \`expose\` (e.g. expose: ["8080"]) to admit only those`,
+    field: `services.${service.name}`,
+    location: composeLocation(compose, `services.${service.name}`),
+  };
+}
+
+/**
  * Resolves one compose service against the stack file and CLI flags.
  * @internal
  */
@@ -147,21 +254,16 @@ export function resolveService(input: ServiceInput): ServiceResult {
     ]),
   ].sort();
   const environment = resolveEnvironment(input, secretKeys, problems);
-  const domainname = layered<string>(
-    { value: service.domainname, layer: 'compose', location: composeLocation(compose, `${p}.domainname`) },
-    fromStackFile(stackFile, `${p}.domainname`, overrides?.domainname),
+  // A stack-file literal replaces a composed value of the same key, as it replaces any compose literal.
+  const composedEnvironment = Object.fromEntries(
+    Object.entries(service.composedEnvironment ?? {})
+      .filter(([key]) => environment[key] === undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
   );
-  if (domainname && stackFile.domain !== undefined && !isInZone(domainname.value, stackFile.domain)) {
-    problems.push(
-      problem(
-        STACK_ERROR_CODES.domainOutsideZone,
-        `${domainname.value} is not inside the stack's domain ${stackFile.domain}`,
-        `${p}.domainname`,
-        domainname.location,
-        stackFile.file,
-      ),
-    );
-  }
+  const domainname = resolveDomainname(input, problems, warnings);
+  const portOverrides = resolvePortOverrides(input, problems);
+  const undeclared = undeclaredPortsWarning(input);
+  if (undeclared !== undefined) warnings.push(undeclared);
   const autoscaling = resolveAutoscaling(input, replicas.value, problems);
   const minimum = preset.warnWhenReplicasBelow;
   // Managed data services and run-once tasks (`restart: "no"`) have no task count to keep up.
@@ -187,7 +289,9 @@ export function resolveService(input: ServiceInput): ServiceResult {
     memoryMiB: size.memoryMiB,
     environment,
     secretKeys,
+    composedEnvironment,
     ...(domainname ? { domainname } : {}),
+    ...(portOverrides ? { portOverrides } : {}),
     ...(autoscaling ? { autoscaling } : {}),
   };
   return { service: resolved, problems, warnings };

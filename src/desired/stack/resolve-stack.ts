@@ -7,6 +7,7 @@
  *
  * @module
  */
+
 import { basename, dirname } from 'node:path';
 import type { SourceLocation, Warning } from '../../errors.js';
 import type { ComposeModel } from '../compose-types.js';
@@ -18,6 +19,7 @@ import type {
   ResolvedStack,
 } from '../resolved-types.js';
 import type { CliOverrides, Layer, Provenanced, StackFile } from '../stack-types.js';
+import { dhcpSearchDomainWarnings } from './dhcp-warning.js';
 import { STACK_ERROR_CODES, type StackProblem, StackResolveError } from './errors.js';
 import { PROJECT_NAME_PATTERN, REGION_PATTERN, sanitizeName } from './patterns.js';
 import { MODE_PRESETS } from './presets.js';
@@ -199,6 +201,7 @@ export function resolveStack(input: ResolveStackInput): ResolvedStack {
     warnings.push(...result.warnings);
   }
   if (problems.length > 0) throw new StackResolveError(stackFile.stack, problems);
+  warnings.push(...dhcpSearchDomainWarnings(stackFile, Object.keys(services).length));
 
   const domain = layered(fromStackFile(stackFile, 'domain', stackFile.domain));
   const ttlSeconds = layered(fromStackFile(stackFile, 'ttl', stackFile.ttlSeconds));

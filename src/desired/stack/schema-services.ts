@@ -7,7 +7,11 @@
  */
 
 import { isScalar } from 'yaml';
-import type { StackServiceConfig } from '../stack-types.js';
+import {
+  PORT_EXPOSURE_OVERRIDES,
+  type PortExposureOverride,
+  type StackServiceConfig,
+} from '../stack-types.js';
 import { STACK_ERROR_CODES } from './errors.js';
 import { isHostname } from './patterns.js';
 import { secretReason } from './secret-detect.js';
@@ -18,7 +22,6 @@ import {
   type ReadContext,
   readMap,
   readNumber,
-  readPattern,
   readScalarText,
   readString,
   report,
@@ -32,12 +35,16 @@ export const SERVICE_KEYS = [
   'memory',
   'image',
   'domainname',
+  'ports',
   'environment',
   'autoscaling',
 ] as const;
 
 /** Keys allowed under `services.<svc>.autoscaling`. */
 export const AUTOSCALING_KEYS = ['min', 'max', 'targetCpu'] as const;
+
+/** Highest TCP port, the largest key of `services.<svc>.ports`. */
+const MAX_PORT = 65535;
 
 /** Largest vCPU count of any Fargate size. */
 const MAX_FARGATE_VCPU = 16;
@@ -139,6 +146,54 @@ function readMemory(ctx: ReadContext, node: YamlNode, path: string): number | un
   return parsed.value;
 }
 
+/**
+ * `domainname`: a host name, or `false` to not use compose's `domainname` in this stack (`null` and
+ * `""` stay errors: an empty value is more likely a mistake than a decision).
+ */
+function readDomainname(ctx: ReadContext, node: YamlNode, path: string): string | false | undefined {
+  if (isScalar(node) && node.value === false) return false;
+  if (isScalar(node) && typeof node.value === 'string' && isHostname(node.value)) return node.value;
+  report(
+    ctx,
+    node,
+    path,
+    'must be a lower-case DNS name like shop.example.com, or false to not use the compose domainname',
+  );
+  return undefined;
+}
+
+/** `ports`: published port → `private` | `http`. */
+function readPortOverrides(
+  ctx: ReadContext,
+  node: YamlNode,
+  path: string,
+): Record<string, PortExposureOverride> | undefined {
+  const entries = readMap(ctx, node, path);
+  if (!entries) return undefined;
+  const out: Record<string, PortExposureOverride> = {};
+  for (const [key, valueNode] of entries) {
+    const field = joinPath(path, key);
+    const port = /^\d+$/.test(key) ? Number(key) : Number.NaN;
+    if (!(port >= 1 && port <= MAX_PORT)) {
+      report(ctx, valueNode, field, `"${key}" is not a published port (1-${MAX_PORT})`);
+      continue;
+    }
+    const value = readString(ctx, valueNode, field);
+    if (value === undefined) continue;
+    if (!(PORT_EXPOSURE_OVERRIDES as readonly string[]).includes(value)) {
+      report(
+        ctx,
+        valueNode,
+        field,
+        'must be private (keep it off the load balancer) or http (serve it on the load balancer)',
+      );
+      continue;
+    }
+    out[String(port)] = value as PortExposureOverride;
+  }
+  return out;
+}
+
 function readService(ctx: ReadContext, node: YamlNode, path: string): StackServiceConfig {
   // `web:` with every override commented out (as `stackctl init` writes it) means "no overrides".
   if (isEmptyValue(node)) return {};
@@ -155,14 +210,9 @@ function readService(ctx: ReadContext, node: YamlNode, path: string): StackServi
   const memoryMiB = entries.has('memory') ? readMemory(ctx, at('memory'), p('memory')) : undefined;
   const image = entries.has('image') ? readString(ctx, at('image'), p('image')) : undefined;
   const domainname = entries.has('domainname')
-    ? readPattern(
-        ctx,
-        at('domainname'),
-        p('domainname'),
-        isHostname,
-        'a lower-case DNS name like shop.example.com',
-      )
+    ? readDomainname(ctx, at('domainname'), p('domainname'))
     : undefined;
+  const ports = entries.has('ports') ? readPortOverrides(ctx, at('ports'), p('ports')) : undefined;
   const environment = entries.has('environment')
     ? readEnvironment(ctx, at('environment'), p('environment'), { interpolation: false })
     : undefined;
@@ -175,6 +225,7 @@ function readService(ctx: ReadContext, node: YamlNode, path: string): StackServi
     ...(memoryMiB !== undefined ? { memoryMiB } : {}),
     ...(image !== undefined ? { image } : {}),
     ...(domainname !== undefined ? { domainname } : {}),
+    ...(ports !== undefined ? { ports } : {}),
     ...(environment !== undefined ? { environment } : {}),
     ...(autoscaling !== undefined ? { autoscaling } : {}),
   };

@@ -9,6 +9,7 @@
  */
 import { isScalar } from 'yaml';
 import {
+  DHCP_OPTIONS_POLICIES,
   DRIFT_POLICIES,
   type DriftPolicy,
   MODES,
@@ -86,7 +87,7 @@ function readNetwork(ctx: ReadContext, node: YamlNode): NetworkConfig | undefine
     ctx,
     node,
     'network',
-    create ? ['vpc', 'cidr'] : ['vpc', 'publicSubnets', 'privateSubnets'],
+    create ? ['vpc', 'cidr'] : ['vpc', 'publicSubnets', 'privateSubnets', 'dhcpOptions'],
   );
   if (!entries) return undefined;
   if (!entries.has('vpc')) {
@@ -126,8 +127,14 @@ function readNetwork(ctx: ReadContext, node: YamlNode): NetworkConfig | undefine
   };
   const publicSubnets = subnets('publicSubnets');
   const privateSubnets = subnets('privateSubnets');
+  const dhcpNode = entries.get('dhcpOptions');
+  const dhcpOptions =
+    dhcpNode === undefined
+      ? undefined
+      : readEnum(ctx, dhcpNode ?? null, 'network.dhcpOptions', DHCP_OPTIONS_POLICIES);
   if (vpc === undefined || publicSubnets === undefined || privateSubnets === undefined) return undefined;
-  return { vpc, publicSubnets, privateSubnets };
+  if (dhcpNode !== undefined && dhcpOptions === undefined) return undefined;
+  return { vpc, publicSubnets, privateSubnets, ...(dhcpOptions ? { dhcpOptions } : {}) };
 }
 
 function readTtl(ctx: ReadContext, node: YamlNode): number | undefined {

@@ -8,7 +8,17 @@
  * @module
  * @internal
  */
-import { type Document, isAlias, isMap, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
+import {
+  type Alias,
+  type Document,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  type LineCounter,
+  type Node,
+  visit,
+} from 'yaml';
 import type { SourceLocation } from '../../errors.js';
 import { STACK_ERROR_CODES, type StackProblem } from './errors.js';
 
@@ -61,10 +71,32 @@ export function isEmptyValue(node: YamlNode): boolean {
   return node === null || (isScalar(node) && node.value === null);
 }
 
+/**
+ * Each alias's target per document, found in one walk: `Alias.resolve` walks the whole document on every
+ * call, which a file of many aliases would turn quadratic. Same rule: the last node with that anchor
+ * before the alias, in document order.
+ */
+const aliasTargets = new WeakMap<Document.Parsed, Map<Alias, Node | undefined>>();
+
+function aliasTargetsOf(doc: Document.Parsed): Map<Alias, Node | undefined> {
+  const known = aliasTargets.get(doc);
+  if (known) return known;
+  const targets = new Map<Alias, Node | undefined>();
+  const anchored = new Map<string, Node>();
+  visit(doc, {
+    Node: (_key, n) => {
+      if (isAlias(n)) targets.set(n, anchored.get(n.source));
+      else if (n.anchor) anchored.set(n.anchor, n);
+    },
+  });
+  aliasTargets.set(doc, targets);
+  return targets;
+}
+
 /** Follows an alias (`*anchor`) to the node it names. @internal */
 export function deref(ctx: ReadContext, node: YamlNode | undefined): YamlNode {
   if (node === undefined || node === null) return null;
-  if (isAlias(node)) return (node.resolve(ctx.doc) as Node | undefined) ?? null;
+  if (isAlias(node)) return aliasTargetsOf(ctx.doc).get(node) ?? null;
   return node;
 }
 

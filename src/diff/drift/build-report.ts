@@ -12,15 +12,18 @@ import type { Health } from '../../observed/types.js';
 import { replaceReason } from '../immutable-fields.js';
 import { redactPlan } from '../redact-plan.js';
 import type { Action, Plan, PlanStep } from '../types.js';
+import type { EdgeVerdict } from '../wiring/index.js';
 import type { IgnoreRule } from './ignore-rules.js';
 import { SuppressionCounter } from './suppress.js';
 import {
+  type BrokenEdge,
   DRIFT_REPORT_SCHEMA_VERSION,
   DRIFTED_STATUSES,
   type DriftReport,
   type DriftSummary,
   type ResourceDrift,
   type StackDrift,
+  type StackWiring,
   type SyncStatus,
 } from './types.js';
 
@@ -39,6 +42,19 @@ export interface StackDriftInput {
   readonly region: string;
   /** From `.stackctl/driftignore`. @default none */
   readonly rules?: readonly IgnoreRule[];
+  /** The app's edges judged against AWS (`checkWiring`); absent when not checked. */
+  readonly wiring?: readonly EdgeVerdict[];
+}
+
+/** The broken edges of `verdicts`, one entry per failing check. */
+export function stackWiring(verdicts: readonly EdgeVerdict[]): StackWiring {
+  const broken = verdicts.flatMap((v) =>
+    (['resolves', 'admitted', 'routed'] as const).flatMap((check): BrokenEdge[] => {
+      const c = v[check];
+      return c && !c.ok ? [{ edge: v.name, check, reason: c.reason }] : [];
+    }),
+  );
+  return { edges: verdicts.length, broken };
 }
 
 function fromAction(step: PlanStep, a: Action, counter: SuppressionCounter): ResourceDrift | undefined {
@@ -148,15 +164,18 @@ export function buildStackDrift(input: StackDriftInput): StackDrift {
     if (r !== undefined) resources.push(r);
   }
   resources.sort((a, b) => a.kind.localeCompare(b.kind) || a.logicalId.localeCompare(b.logicalId));
+  const wiring = input.wiring === undefined ? undefined : stackWiring(input.wiring);
+  const wiringBroken = (wiring?.broken.length ?? 0) > 0;
   const health = resources
     .filter((r) => r.status !== 'unmanaged')
-    .reduce<Health>((worst, r) => worseHealth(worst, r.health), 'Healthy');
+    .reduce<Health>((worst, r) => worseHealth(worst, r.health), wiringBroken ? 'Degraded' : 'Healthy');
   return {
     project: plan.project,
     stack: plan.stack,
     region: input.region,
-    sync: resources.some((r) => DRIFTED_STATUSES.has(r.status)) ? 'OutOfSync' : 'Synced',
+    sync: wiringBroken || resources.some((r) => DRIFTED_STATUSES.has(r.status)) ? 'OutOfSync' : 'Synced',
     health,
+    ...(wiring ? { wiring } : {}),
     summary: summarizeResources(resources, counter.total()),
     ignored: counter.counts(),
     resources,

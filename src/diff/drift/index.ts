@@ -11,6 +11,7 @@ export {
   driftExitCode,
   type StackDriftInput,
   stackDriftError,
+  stackWiring,
   summarizeResources,
   worseHealth,
 } from './build-report.js';
@@ -22,6 +23,7 @@ export { formatDriftMarkdown, mdCode } from './render-markdown.js';
 export { type DriftTextOptions, formatDriftText } from './render-text.js';
 export { BUILTIN_RULES, type BuiltinRule, containsRef, SuppressionCounter } from './suppress.js';
 export {
+  type BrokenEdge,
   DRIFT_REPORT_SCHEMA_VERSION,
   DRIFTED_STATUSES,
   type DriftReport,
@@ -33,5 +35,7 @@ export {
   type ResourceDrift,
   type ResourceStatus,
   type StackDrift,
+  type StackWiring,
   type SyncStatus,
+  type WiringCheckName,
 } from './types.js';

@@ -114,8 +114,18 @@ function stackSection(stack: StackDrift): string {
       `<table class="drift"><thead><tr><th>Status</th><th>Resource</th><th>Field</th><th>Live</th><th>Desired</th><th>Fix</th></tr></thead><tbody>${rows.join('')}</tbody></table>`,
       `<ul class="muted">${hints}</ul>`,
     );
-  } else {
+  } else if ((stack.wiring?.broken.length ?? 0) === 0) {
     parts.push('<p class="muted">No drift: every resource matches what the repository renders.</p>');
+  }
+  const broken = stack.wiring?.broken ?? [];
+  if (broken.length > 0) {
+    const rows = broken.map(
+      (b) =>
+        `<tr><td>${code(b.edge)}</td><td>${escapeHtml(b.check)}</td><td>${escapeHtml(b.reason)}</td></tr>`,
+    );
+    parts.push(
+      `<h3>Broken edges: ${broken.length} of ${stack.wiring?.edges ?? 0}</h3><table class="drift"><thead><tr><th>Edge</th><th>Check</th><th>Why</th></tr></thead><tbody>${rows.join('')}</tbody></table>`,
+    );
   }
   parts.push(allResources(stack));
   const ignored = ignoredLines(stack);

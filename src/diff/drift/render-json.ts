@@ -18,7 +18,7 @@ function jsonResource(r: ResourceDrift): unknown {
 }
 
 function jsonStack(s: StackDrift): unknown {
-  return { ...s, resources: s.resources.map(jsonResource) };
+  return { ...s, wiring: s.wiring ?? null, resources: s.resources.map(jsonResource) };
 }
 
 /** The report as a plain JSON value (for embedding, e.g. with `--stats`). */

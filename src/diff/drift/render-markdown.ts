@@ -66,6 +66,17 @@ function stackSection(stack: StackDrift): string[] {
   if (rows.length > 0) {
     out.push('| | Resource | Field | Live | Desired | Fix |', '|---|---|---|---|---|---|', ...rows, '');
   }
+  const broken = stack.wiring?.broken ?? [];
+  if (broken.length > 0) {
+    out.push(
+      `Broken edges: ${broken.length} of ${stack.wiring?.edges ?? 0}`,
+      '',
+      '| Edge | Check | Why |',
+      '|---|---|---|',
+      ...broken.map((b) => `| ${mdCode(b.edge)} | ${b.check} | ${mdText(b.reason)} |`),
+      '',
+    );
+  }
   const ignored = ignoredLines(stack);
   if (ignored.length > 0) {
     out.push(

@@ -52,6 +52,14 @@ function stackLines(stack: StackDrift, paint: Paint): string[] {
       }
     }
   }
+  const broken = stack.wiring?.broken ?? [];
+  if (broken.length > 0) {
+    lines.push(
+      `  Broken edges (${broken.length} of ${stack.wiring?.edges ?? 0}; \`stackctl check\` for all):`,
+    );
+    for (const b of broken)
+      lines.push(`    ${paint('red', '✗')} ${b.edge} ${paint('dim', `[${b.check}]`)}: ${b.reason}`);
+  }
   const ignored = ignoredLines(stack);
   if (ignored.length > 0) lines.push(`  ${paint('dim', `Ignored: ${ignored.join(', ')}`)}`);
   return lines;

@@ -11,7 +11,7 @@ import type { ResourceKind } from '../../desired/resource-types.js';
 import type { Health } from '../../observed/types.js';
 
 /** Bumped on any incompatible change to the report's JSON shape (docs/drift-report.md). */
-export const DRIFT_REPORT_SCHEMA_VERSION = 1;
+export const DRIFT_REPORT_SCHEMA_VERSION = 2;
 
 /**
  * Where one resource stands:
@@ -103,14 +103,39 @@ export interface DriftSummary {
   readonly coverage: number;
 }
 
+/** The check of one broken edge that failed, as `stackctl check` reports it. */
+export type WiringCheckName = 'resolves' | 'admitted' | 'routed';
+
+/** An edge of the app that does not work in AWS (a revoked rule, a deleted name, a missing listener). */
+export interface BrokenEdge {
+  /** `web → api:8080`, `internet → web:3000 (listener 8080)`. */
+  readonly edge: string;
+  readonly check: WiringCheckName;
+  /** One line naming the AWS object: `sg-0abc (…-svc-api) has no rule for tcp/8080 from sg/net/back`. */
+  readonly reason: string;
+}
+
+/** The wiring of one stack (`stackctl check`), when it was checked. */
+export interface StackWiring {
+  /** Edges checked. */
+  readonly edges: number;
+  /** The broken ones, in edge order. */
+  readonly broken: readonly BrokenEdge[];
+}
+
 /** One stack's part of the report. */
 export interface StackDrift {
   readonly project: string;
   readonly stack: string;
   readonly region: string;
   readonly sync: SyncStatus;
-  /** The worst health of the stack's managed and missing resources. */
+  /** The worst health of the stack's managed and missing resources; `Degraded` when an edge is broken. */
   readonly health: Health;
+  /**
+   * The app's edges judged against AWS. Absent when not checked (the operator's resync). A broken edge
+   * makes the stack `OutOfSync`: what runs does not deliver what the repository declares.
+   */
+  readonly wiring?: StackWiring;
   /** Set when the stack could not be checked (bad stack file, AWS error): sync is then `Unknown`. */
   readonly error?: string;
   readonly summary: DriftSummary;

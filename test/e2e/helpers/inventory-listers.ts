@@ -14,6 +14,7 @@ import {
   ListTagsForResourceCommand as LogsListTags,
 } from '@aws-sdk/client-cloudwatch-logs';
 import {
+  DescribeDhcpOptionsCommand,
   DescribeInternetGatewaysCommand,
   DescribeNatGatewaysCommand,
   DescribeRouteTablesCommand,
@@ -48,6 +49,11 @@ import {
   DescribeDBSubnetGroupsCommand,
   ListTagsForResourceCommand as RdsListTags,
 } from '@aws-sdk/client-rds';
+import {
+  ListServicesCommand as CloudMapListServices,
+  ListTagsForResourceCommand as CloudMapListTags,
+  ListNamespacesCommand,
+} from '@aws-sdk/client-servicediscovery';
 import { DescribeParametersCommand, ListTagsForResourceCommand as SsmListTags } from '@aws-sdk/client-ssm';
 import type { AwsClients } from '../../../src/aws/types.js';
 import { TAG_KEYS } from '../../../src/desired/resource-types.js';
@@ -245,5 +251,25 @@ const edges: Lister = async ({ acm, autoscaling }) => {
   return out;
 };
 
+/** Service discovery: DHCP options sets, Cloud Map namespaces and services (instances take no tags). */
+const discovery: Lister = async ({ ec2: c, servicediscovery: sd }) => {
+  const out: TaggedResource[] = [];
+  const sets = await c.send(
+    new DescribeDhcpOptionsCommand({ Filters: [{ Name: 'tag-key', Values: [TAG_KEYS.stack] }] }),
+  );
+  for (const d of sets.DhcpOptions ?? []) {
+    out.push({ type: 'ec2:dhcp-options', id: d.DhcpOptionsId ?? '', tags: tagListToRecord(d.Tags) });
+  }
+  const tagsOf = async (arn: string | undefined) =>
+    tagListToRecord((await sd.send(new CloudMapListTags({ ResourceARN: arn }))).Tags);
+  for (const ns of (await sd.send(new ListNamespacesCommand({}))).Namespaces ?? []) {
+    out.push({ type: 'servicediscovery:namespace', id: ns.Id ?? '', tags: await tagsOf(ns.Arn) });
+  }
+  for (const svc of (await sd.send(new CloudMapListServices({}))).Services ?? []) {
+    out.push({ type: 'servicediscovery:service', id: svc.Id ?? '', tags: await tagsOf(svc.Arn) });
+  }
+  return out;
+};
+
 /** One lister per service family; together they see every kind stackctl creates. */
-export const LISTERS: readonly Lister[] = [ec2, ecs, elbv2, logs, iam, ssm, data, edges];
+export const LISTERS: readonly Lister[] = [ec2, ecs, elbv2, logs, iam, ssm, data, edges, discovery];

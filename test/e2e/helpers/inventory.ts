@@ -3,7 +3,7 @@
  * moto — like AWS — keeps answering for deleted resources, `aws-api-facts.md` §8 #12). An item is listed
  * only when it still exists (not deleted / deleting / INACTIVE) and carries the stack's ownership tags.
  *
- * Route 53 records carry no tags; tests that need them read the zone directly.
+ * Route 53 records and Cloud Map instances carry no tags; tests that need them read them directly.
  *
  * @module
  */
@@ -43,6 +43,9 @@ export const INVENTORY_TYPE_OF_KIND: Readonly<Partial<Record<ResourceKind, strin
   'elasticache.SubnetGroup': 'elasticache:subgrp',
   'acm.Certificate': 'acm:certificate',
   'autoscaling.ScalableTarget': 'autoscaling:target',
+  'ec2.DhcpOptions': 'ec2:dhcp-options',
+  'servicediscovery.Namespace': 'servicediscovery:namespace',
+  'servicediscovery.Service': 'servicediscovery:service',
 };
 
 /** Every live resource tagged for `project`/`stack`, sorted by type then id. */

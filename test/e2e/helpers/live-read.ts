@@ -13,6 +13,7 @@ import {
   DescribeRulesCommand,
   DescribeTagsCommand,
   DescribeTargetGroupsCommand,
+  type Listener,
   type Rule,
   type TargetGroup,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -72,6 +73,17 @@ export async function liveSecurityGroup(clients: AwsClients, groupName: string):
 export async function liveLogGroup(clients: AwsClients, name: string) {
   const { logGroups } = await clients.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: name }));
   return logGroups?.find((g) => g.logGroupName === name);
+}
+
+/** The listener on `port` of load balancer `lbName`. */
+export async function liveListener(clients: AwsClients, lbName: string, port: number): Promise<Listener> {
+  const { LoadBalancers } = await clients.elbv2.send(new DescribeLoadBalancersCommand({ Names: [lbName] }));
+  const { Listeners } = await clients.elbv2.send(
+    new DescribeListenersCommand({ LoadBalancerArn: LoadBalancers?.[0]?.LoadBalancerArn }),
+  );
+  const listener = Listeners?.find((l) => l.Port === port);
+  if (!listener) throw new Error(`no listener on port ${port} of ${lbName}`);
+  return listener;
 }
 
 /** The listener rule tagged with `logicalId` on the load balancer named `lbName`. */

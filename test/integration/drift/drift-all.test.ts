@@ -29,6 +29,7 @@ const names = Array.from({ length: STACKS }, (_, i) => `s${String(i).padStart(2,
 const PROJECT_WIDE = new Set([
   'acm ListCertificates',
   'autoscaling DescribeScalableTargets',
+  'ec2 DescribeDhcpOptions',
   'ec2 DescribeInternetGateways',
   'ec2 DescribeNatGateways',
   'ec2 DescribeRouteTables',
@@ -40,6 +41,7 @@ const PROJECT_WIDE = new Set([
   'ecs ListTaskDefinitionFamilies',
   'iam ListRoles',
   'logs DescribeLogGroups',
+  'servicediscovery ListNamespaces',
   'ssm DescribeParameters',
   'tagging GetResources',
 ]);
@@ -76,8 +78,10 @@ const total = (m: ReadonlyMap<string, number>): number => [...m.values()].reduce
 
 beforeAll(async () => {
   env = await startDriftEnv(null);
-  const file = tinyStackFile(await createNetwork(env.clients));
-  await writeTinyApp(env.dir, Object.fromEntries(names.map((n) => [n, file])));
+  // Each stack brings its own VPC: moto takes one Cloud Map namespace per VPC (AWS takes one per name).
+  const files: Record<string, string> = {};
+  for (const n of names) files[n] = tinyStackFile(await createNetwork(env.clients));
+  await writeTinyApp(env.dir, files);
   for (let i = 0; i < names.length; i += CONVERGE_CONCURRENCY) {
     const batch = names.slice(i, i + CONVERGE_CONCURRENCY);
     const results = await Promise.all(

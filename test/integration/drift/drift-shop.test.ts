@@ -40,7 +40,7 @@ describe('drift on a converged stack', () => {
     const result = await drift('--output', 'json');
     expect(result.code, result.err).toBe(0);
     const report = reportOf(result);
-    expect(report.schemaVersion).toBe(1);
+    expect(report.schemaVersion).toBe(2);
     expect(report.sync).toBe('Synced');
     expect(drifted(report)).toEqual([]);
     const [dev] = report.stacks;

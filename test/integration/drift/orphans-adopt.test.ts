@@ -94,6 +94,8 @@ describe('orphans', () => {
         'unmanaged ecs.Service service/worker',
         'unmanaged ecs.TaskDefinition taskdef/worker',
         'unmanaged logs.LogGroup log/worker',
+        // Its DNS name in the stack's namespace (A records ECS registered the worker's tasks under).
+        'unmanaged servicediscovery.Service dns/worker',
       ]);
       const pruned = await env.cli(['prune', '--stack', 'dev', '--yes']);
       expect(pruned.code, pruned.err + pruned.out).toBe(0);

@@ -15,9 +15,8 @@ import {
 import {
   DescribeListenersCommand,
   DescribeLoadBalancersCommand,
-  DescribeRulesCommand,
   DescribeTargetGroupsCommand,
-  ModifyRuleCommand,
+  ModifyListenerCommand,
   ModifyTargetGroupCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { AwsClients } from '../../../src/aws/types.js';
@@ -46,18 +45,15 @@ export async function targetGroupArn(c: AwsClients, name: string): Promise<strin
   return out.TargetGroups?.[0]?.TargetGroupArn ?? '';
 }
 
-/** The ARN of the listener rule forwarding to target group `tgArn`. */
-async function ruleArnFor(c: AwsClients, stack: DesiredStack, tgArn: string): Promise<string> {
+/** The ARN of the stack's ALB listener on `port`. */
+async function listenerArnOnPort(c: AwsClients, stack: DesiredStack, port: number): Promise<string> {
   const lb = await c.elbv2.send(new DescribeLoadBalancersCommand({ Names: [nameOf(stack, 'alb')] }));
   const listeners = await c.elbv2.send(
     new DescribeListenersCommand({ LoadBalancerArn: lb.LoadBalancers?.[0]?.LoadBalancerArn ?? '' }),
   );
-  const rules = await c.elbv2.send(
-    new DescribeRulesCommand({ ListenerArn: listeners.Listeners?.[0]?.ListenerArn ?? '' }),
-  );
-  const rule = rules.Rules?.find((r) => r.Actions?.some((a) => a.TargetGroupArn === tgArn));
-  if (!rule?.RuleArn) throw new Error('no listener rule forwards to the web target group');
-  return rule.RuleArn;
+  const listener = listeners.Listeners?.find((l) => l.Port === port);
+  if (!listener?.ListenerArn) throw new Error(`the load balancer has no listener on port ${port}`);
+  return listener.ListenerArn;
 }
 
 /**
@@ -171,15 +167,23 @@ export const OUT_OF_BAND_CASES: readonly OutOfBandCase[] = [
     desired: 1,
   },
   {
-    reason: 'a listener rule condition',
+    reason: "a listener's default action (api's published port 8080 answering 503)",
     change: async (c, s) => {
-      const RuleArn = await ruleArnFor(c, s, await targetGroupArn(c, nameOf(s, 'tg/web-80')));
+      const ListenerArn = await listenerArnOnPort(c, s, 8080);
       await c.elbv2.send(
-        new ModifyRuleCommand({ RuleArn, Conditions: [{ Field: 'path-pattern', Values: ['/changed/*'] }] }),
+        new ModifyListenerCommand({
+          ListenerArn,
+          DefaultActions: [
+            {
+              Type: 'fixed-response',
+              FixedResponseConfig: { StatusCode: '503', ContentType: 'text/plain', MessageBody: 'down' },
+            },
+          ],
+        }),
       );
     },
-    expected: 'changed elbv2.ListenerRule rule/http/web-80',
-    fields: ['conditions'],
+    expected: 'changed elbv2.Listener listener/http-8080',
+    fields: ['defaultAction'],
   },
   {
     reason: 'a deleted log group',

@@ -216,7 +216,9 @@ describe('ecs.TaskDefinition', () => {
 
     expect(restored.physicalId).toMatch(/:3$/);
     expect((await observeOne(ecsTaskDefinitionObserver, clients, desired))?.spec).toEqual(desired.spec);
-    expect(await deregisterOldRevisions(clients, FAMILY, restored.physicalId)).toHaveLength(2);
+    expect(
+      await deregisterOldRevisions(clients, FAMILY, { keep: 1, inUse: new Set([restored.physicalId]) }),
+    ).toHaveLength(2);
     expect(await activeRevisions(FAMILY)).toEqual([restored.physicalId]);
   });
 

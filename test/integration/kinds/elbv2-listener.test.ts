@@ -155,6 +155,45 @@ describe('elbv2.Listener', () => {
     expect(after?.DefaultActions?.[0]?.FixedResponseConfig?.MessageBody).toBe('not found');
   });
 
+  it.each([
+    { reason: 'to another target group', from: 1, to: 0 },
+    { reason: 'back to the first one', from: 0, to: 1 },
+  ])(
+    'moves a forward default action $reason (one ModifyListener), observed equal afterwards',
+    async ({ from, to }) => {
+      const forwardTo = (i: number) =>
+        listener('listener/forward', 82, { targetGroupArn: tgArns[i] as string, type: 'forward' });
+      const before = await observeOne(elbv2ListenerObserver, clients, forwardTo(to));
+      if (!before) throw new Error('listener not observed');
+      expect(before.spec.defaultAction).toEqual({ targetGroupArn: tgArns[from], type: 'forward' });
+      const deltas = deltasFor(forwardTo(to), before);
+      expect(paths(deltas)).toEqual(['defaultAction.targetGroupArn']);
+
+      await elbv2ListenerApplier.update(forwardTo(to), before, deltas, applyCtx(clients));
+
+      const [live] = await listenersOnPort(82);
+      expect(live?.DefaultActions?.[0]).toMatchObject({ Type: 'forward', TargetGroupArn: tgArns[to] });
+      expect((await observeOne(elbv2ListenerObserver, clients, forwardTo(to)))?.spec).toEqual(
+        forwardTo(to).spec,
+      );
+    },
+  );
+
+  it('turns a fixed-response default action into a forward one, as an upgraded stack does', async () => {
+    const forward = listener('listener/http', 80, { targetGroupArn: tgArns[0] as string, type: 'forward' });
+    const before = await observeOne(elbv2ListenerObserver, clients, forward);
+    if (!before) throw new Error('listener not observed');
+    const deltas = deltasFor(forward, before);
+    await elbv2ListenerApplier.update(forward, before, deltas, applyCtx(clients));
+    expect((await observeOne(elbv2ListenerObserver, clients, forward))?.spec).toEqual(forward.spec);
+
+    // And back, so the tests after this one see the listener as created.
+    const after = await observeOne(elbv2ListenerObserver, clients, http());
+    if (!after) throw new Error('listener not observed');
+    await elbv2ListenerApplier.update(http(), after, deltasFor(http(), after), applyCtx(clients));
+    expect((await observeOne(elbv2ListenerObserver, clients, http()))?.spec).toEqual(http().spec);
+  });
+
   it('refuses a foreign listener holding the port, leaving it the only one there', async () => {
     await clients.elbv2.send(
       new CreateListenerCommand({

@@ -184,6 +184,38 @@ describe('ec2.SecurityGroup', () => {
     ).resolves.toBeUndefined();
   });
 
+  it('round-trips network rules: every TCP port and a udp port from a membership group', async () => {
+    const net = await clients.ec2.send(
+      new CreateSecurityGroupCommand({ GroupName: 'net-default', Description: 'net', VpcId: vpcId }),
+    );
+    const netId = net.GroupId ?? '';
+    const allTcp = {
+      description: 'tcp 0-65535 from network default',
+      fromPort: 0,
+      protocol: 'tcp',
+      sourceSecurityGroupId: netId,
+      toPort: 65535,
+    };
+    const dns = {
+      description: 'udp 53 from network default',
+      fromPort: 53,
+      protocol: 'udp',
+      sourceSecurityGroupId: netId,
+      toPort: 53,
+    };
+    const desired = group('sg/svc/worker', 'shop-dev-worker', [allTcp, dns]);
+    const { physicalId } = await ec2SecurityGroupApplier.create(desired, applyCtx());
+
+    expect(sortedUnique(await rulesOf(physicalId))).toStrictEqual(sortedUnique([allTcp, dns]));
+    const target = { logicalId: desired.logicalId, name: desired.name, spec: desired.spec, physicalId };
+    const observed = (await ec2SecurityGroupObserver.observe([target], observeCtx())).find(
+      (o) => o.physicalId === physicalId,
+    ) as ObservedResource;
+    expect(diffResource(desired.spec, observed.spec, desired.kind)).toEqual([]);
+    await ec2SecurityGroupApplier.delete(observed, applyCtx());
+    expect(await byName('shop-dev-worker')).toHaveLength(0);
+  });
+
   it('reports a same-name group without our tags and leaves it untouched', async () => {
     const foreign = await clients.ec2.send(
       new CreateSecurityGroupCommand({ GroupName: 'shop-dev-api', Description: 'hand made', VpcId: vpcId }),

@@ -23,7 +23,7 @@ type Expectation =
 const EXPECTED: Readonly<Record<string, Expectation>> = {
   'awesome-compose/elasticsearch-logstash-kibana/compose.yaml': {
     fails: 'services.logstash.ports[1]',
-    message: 'UDP ingress is not supported',
+    message: 'cannot be published: the load balancer serves HTTP(S) only',
   },
   'awesome-compose/gitea-postgres/compose.yaml': { loads: true, services: 2 },
   'awesome-compose/nextcloud-redis-mariadb/compose.yaml': { loads: true, services: 3 },

@@ -18,7 +18,11 @@ describe('stored specs', () => {
       pushedAt: '2026-01-01T00:00:00Z',
     });
     expect(JSON.stringify(spec)).not.toContain('shell-secret-value');
-    expect(renderStoredSpec(record(spec)).desired).toEqual(local.desired);
+    // A shell-supplied secret is set back to an SSM secret: the operator renders what a checkout
+    // without that shell variable renders.
+    const withoutShell = loadStackProject({ cwd: SHOP, stack: 'dev', env: {} });
+    expect(renderStoredSpec(record(spec)).desired).toEqual(withoutShell.desired);
+    expect(renderStoredSpec(record(spec)).desired.requiredSecrets).toContain('API_TOKEN');
   });
 
   it.each([

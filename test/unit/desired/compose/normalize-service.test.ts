@@ -15,11 +15,15 @@ function only(...lines: readonly string[]) {
 describe('ports', () => {
   it.each([
     {
-      reason: 'short syntax is ingress',
+      reason: 'short syntax with a host side is published (public)',
       port: '"8080:80"',
       expected: { target: 80, published: 8080, protocol: 'tcp', mode: 'ingress' },
     },
-    { reason: 'a bare number', port: '3000', expected: { target: 3000, protocol: 'tcp', mode: 'ingress' } },
+    {
+      reason: 'a bare number has no host side (private)',
+      port: '3000',
+      expected: { target: 3000, protocol: 'tcp', mode: 'ingress' },
+    },
     {
       reason: 'a loopback host IP keeps the port private',
       port: '"127.0.0.1:5432:5432"',
@@ -36,7 +40,7 @@ describe('ports', () => {
       expected: { target: 50051, published: 443, protocol: 'tcp', mode: 'ingress', appProtocol: 'grpc' },
     },
     {
-      reason: 'long syntax defaults to ingress',
+      reason: 'long syntax without published (private)',
       port: '{ target: 80 }',
       expected: { target: 80, protocol: 'tcp', mode: 'ingress' },
     },
@@ -45,8 +49,37 @@ describe('ports', () => {
       port: '{ target: 6379, mode: host }',
       expected: { target: 6379, protocol: 'tcp', mode: 'host' },
     },
+    {
+      reason: 'a container-only UDP port (private)',
+      port: '"53/udp"',
+      expected: { target: 53, protocol: 'udp', mode: 'ingress' },
+    },
   ])('folds $reason', ({ port, expected }) => {
-    expect(only(`ports: [${port}]`).ports).toEqual([expected]);
+    // `source` points errors raised after loading (a refused port) at the entry.
+    expect(only(`ports: [${port}]`).ports).toEqual([{ ...expected, source: 'services.web.ports[0]' }]);
+  });
+
+  it.each([
+    { reason: 'a bare container port', lines: ['ports: ["6379"]'], port: 6379, warned: true },
+    { reason: 'long syntax without published', lines: ['ports: [{ target: 80 }]'], port: 80, warned: true },
+    { reason: 'a published port', lines: ['ports: ["8080:80"]'], port: 80, warned: false },
+    { reason: 'a host-mode port', lines: ['ports: [{ target: 80, mode: host }]'], port: 80, warned: false },
+  ])('warns that a container-only port is private: $reason', ({ lines, port, warned }) => {
+    const warnings = loadOk(web(...lines)).warnings.filter((w) => w.message.includes('is private'));
+    expect(warnings).toEqual(
+      warned
+        ? [
+            expect.objectContaining({
+              code: COMPOSE_WARNING.adjusted,
+              field: 'services.web.ports[0]',
+              message: expect.stringContaining(
+                `port ${port} has no published (host) port, so it is private: reachable from the stack's services only`,
+              ),
+            }),
+          ]
+        : [],
+    );
+    if (warned) expect(warnings[0]?.location?.line).toBe(4);
   });
 
   it('expands ranges', () => {

@@ -55,16 +55,18 @@ describe('fields Fargate cannot honour', () => {
       message: 'not possible on Fargate',
     },
     {
-      reason: 'UDP ingress (short syntax)',
+      reason: 'a published UDP port (short syntax)',
       lines: ['ports: ["53:53/udp"]'],
       field: 'services.web.ports[0]',
-      message: 'UDP ingress is not supported (v1 serves HTTP(S) through an ALB)',
+      message:
+        'UDP port 53:53 cannot be published: the load balancer serves HTTP(S) only. To reach it from the ' +
+        'stack\'s services, drop the host side ("53/udp") or use mode: host',
     },
     {
-      reason: 'UDP ingress (long syntax)',
-      lines: ['ports:', '  - { target: 53, protocol: udp, mode: ingress }'],
+      reason: 'a published UDP port (long syntax)',
+      lines: ['ports:', '  - { target: 53, published: 5353, protocol: udp, mode: ingress }'],
       field: 'services.web.ports[0]',
-      message: 'UDP ingress is not supported',
+      message: 'UDP port 5353:53 cannot be published',
     },
     {
       reason: 'an SCTP port',
@@ -86,6 +88,7 @@ describe('fields Fargate cannot honour', () => {
     { reason: 'privileged: false', lines: ['privileged: false'] },
     { reason: 'an empty cap_add', lines: ['cap_add: []'] },
     { reason: 'UDP on a host port', lines: ['ports:', '  - { target: 53, protocol: udp, mode: host }'] },
+    { reason: 'a container-only UDP port (private)', lines: ['ports: ["53/udp"]'] },
   ])('accepts $reason', ({ lines }) => {
     expect(loadOk(service(...lines)).services.web).toBeDefined();
   });
@@ -93,10 +96,8 @@ describe('fields Fargate cannot honour', () => {
 
 describe('fields stackctl does not carry over', () => {
   it.each([
-    { key: 'container_name', lines: ['container_name: web-1'], line: 4 },
     { key: 'links', lines: ['links: [db]'], line: 4 },
     { key: 'ulimits', lines: ['ulimits:', '  nofile: { soft: 1, hard: 2 }'], line: 4 },
-    { key: 'hostname', lines: ['hostname: web.local'], line: 4 },
     { key: 'tty', lines: ['tty: true'], line: 4 },
     { key: 'stdin_open', lines: ['stdin_open: true'], line: 4 },
     { key: 'security_opt', lines: ['security_opt: [no-new-privileges]'], line: 4 },
@@ -131,7 +132,6 @@ describe('fields stackctl does not carry over', () => {
     { key: 'healthcheck.x-note', lines: ['healthcheck:', '  test: [CMD, "true"]', '  x-note: hi'], line: 6 },
     { key: 'build.shm_size', lines: ['build:', '  context: .', '  shm_size: 2g'], line: 6 },
     { key: 'ports[0].name', lines: ['ports:', '  - { target: 80, name: web }'], line: 5 },
-    { key: 'networks.default.aliases', lines: ['networks:', '  default:', '    aliases: [www]'], line: 6 },
   ])('warns about $key, naming it, at line $line', ({ key, lines, line }) => {
     const model = loadOk(service(...lines));
     const warning = model.warnings.find((w) => w.field === `services.web.${key}`);

@@ -65,26 +65,15 @@ describe('managed Postgres', () => {
     expect(idsOf(desired, 'elbv2.TargetGroup')).toEqual(['tg/api-8080']);
   });
 
-  it('admits only the services that depend on it', () => {
+  it('admits its port from the networks the data service is on (whoever shares it, as in compose)', () => {
     const desired = stack([...services(), composeService('other')]);
-    const ingress = get(desired, 'sg/db/db').spec.ingress as {
-      fromPort: number;
-      sourceSecurityGroupId: unknown;
-    }[];
-    expect(ingress).toEqual([
+    expect(get(desired, 'sg/db/db').spec.ingress).toEqual([
       {
         protocol: 'tcp',
         fromPort: 5432,
         toPort: 5432,
-        sourceSecurityGroupId: { $ref: 'sg/svc/api', attr: 'id' },
-        description: 'postgres from service api',
-      },
-      {
-        protocol: 'tcp',
-        fromPort: 5432,
-        toPort: 5432,
-        sourceSecurityGroupId: { $ref: 'sg/svc/report', attr: 'id' },
-        description: 'postgres from service report',
+        sourceSecurityGroupId: { $ref: 'sg/net/default', attr: 'id' },
+        description: 'postgres from network default',
       },
     ]);
   });
@@ -161,7 +150,7 @@ describe('managed Redis', () => {
       { name: 'REDIS_URL', value: { $ref: 'cache/cache', attr: 'url' } },
     ]);
     expect(get(desired, 'sg/cache/cache').spec.ingress).toMatchObject([
-      { fromPort: 6379, sourceSecurityGroupId: { $ref: 'sg/svc/worker', attr: 'id' } },
+      { fromPort: 6379, sourceSecurityGroupId: { $ref: 'sg/net/default', attr: 'id' } },
     ]);
     expect(idsOf(desired, 'elbv2.LoadBalancer')).toEqual([]);
     expect(get(desired, 'cache/subnets').spec.subnetIds).toEqual([

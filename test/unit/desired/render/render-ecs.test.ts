@@ -194,7 +194,10 @@ describe('ECS services', () => {
       capacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1 }],
       networkConfiguration: {
         assignPublicIp: 'ENABLED',
-        securityGroups: [{ $ref: 'sg/svc/migrate', attr: 'id' }],
+        securityGroups: [
+          { $ref: 'sg/net/default', attr: 'id' },
+          { $ref: 'sg/svc/migrate', attr: 'id' },
+        ],
         subnets: [
           { $ref: 'subnet/public-a', attr: 'id' },
           { $ref: 'subnet/public-b', attr: 'id' },
@@ -244,32 +247,5 @@ describe('ECS services', () => {
       expect(get(desired, 'scaling-policy/app').dependsOn).toEqual(['scaling/app']);
       expect(get(desired, 'scaling/app').dependsOn).toEqual(['service/app']);
     }
-  });
-
-  it('admits internal ports from the stack tasks and ALB ports from the ALB only', () => {
-    const desired = renderStack(
-      resolvedStack({
-        services: [
-          composeService('api', { ports: [ingressPort(8080), hostPort(9090)], expose: [9100] }),
-          composeService('worker'),
-        ],
-      }),
-    );
-    const ingress = get(desired, 'sg/svc/api').spec.ingress as {
-      fromPort: number;
-      sourceSecurityGroupId: unknown;
-    }[];
-    expect(ingress.map((r) => [r.fromPort, r.sourceSecurityGroupId])).toEqual([
-      [8080, { $ref: 'sg/alb', attr: 'id' }],
-      [9090, { $ref: 'sg/tasks', attr: 'id' }],
-      [9100, { $ref: 'sg/tasks', attr: 'id' }],
-    ]);
-    expect(get(desired, 'sg/svc/worker').spec.ingress).toEqual([]);
-    expect(get(desired, 'service/worker').spec.networkConfiguration).toMatchObject({
-      securityGroups: [
-        { $ref: 'sg/svc/worker', attr: 'id' },
-        { $ref: 'sg/tasks', attr: 'id' },
-      ],
-    });
   });
 });

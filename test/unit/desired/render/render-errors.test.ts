@@ -11,7 +11,6 @@ import {
 } from '../../../helpers/resolved-fixture.js';
 
 const at = (line: number, column = 5) => ({ file: FIXTURE_COMPOSE_FILE, line, column });
-const STACK_FILE = '/project/.stackctl/dev.yaml';
 
 function renderError(resolved: ResolvedStack): RenderError {
   try {
@@ -47,25 +46,7 @@ describe('render errors', () => {
       }),
       field: 'services.worker.domainname',
       location: at(9),
-      message: /needs an ingress port/,
-    },
-    {
-      reason: 'a domainname when the stack has no domain, located in the stack file that set it',
-      resolved: resolvedStack({
-        services: [composeService('web', { ports: [ingressPort(80)] })],
-        overrides: {
-          web: {
-            domainname: {
-              value: 'shop.example.com',
-              layer: 'stack-file',
-              location: { file: STACK_FILE, line: 7 },
-            },
-          },
-        },
-      }),
-      field: 'services.web.domainname',
-      location: { file: STACK_FILE, line: 7 },
-      message: /needs a Route 53 zone: set `domain: <zone>`/,
+      message: /needs a published HTTP port.*services\.worker\.domainname: false/,
     },
     {
       reason: 'a domainname outside the stack domain',
@@ -106,7 +87,7 @@ describe('render errors', () => {
         domain: 'example.com',
         services: [
           composeService('a', { ports: [ingressPort(80)], domainname: 'x.example.com' }),
-          composeService('b', { ports: [ingressPort(80)], domainname: 'x.example.com' }),
+          composeService('b', { ports: [ingressPort(80, { published: 8080 })], domainname: 'x.example.com' }),
         ],
       }),
       field: 'services.b.domainname',
@@ -114,13 +95,72 @@ describe('render errors', () => {
       message: /"x.example.com" is already routed to service "a"/,
     },
     {
-      reason: 'a udp ingress port',
+      reason: 'a published UDP port says to drop the host side',
       resolved: resolvedStack({
         services: [composeService('dns', { ports: [ingressPort(53, { protocol: 'udp' })] })],
       }),
       field: 'services.dns.ports',
       location: { file: FIXTURE_COMPOSE_FILE },
-      message: /udp ingress/,
+      message:
+        /UDP port 53:53 cannot be published: the load balancer serves HTTP\(S\) only.*drop the host side \("53\/udp"\)/,
+    },
+    {
+      reason: 'two services publishing the same port (docker: port is already allocated), at the second one',
+      resolved: resolvedStack({
+        services: [
+          composeService('api', {
+            ports: [ingressPort(3000, { published: 80, source: 'services.api.ports[0]' })],
+          }),
+          composeService('web', { ports: [ingressPort(80, { source: 'services.web.ports[1]' })] }),
+        ],
+        locations: { 'services.web.ports[1]': at(14, 9) },
+      }),
+      field: 'services.web.ports[1]',
+      location: at(14, 9),
+      message: /port 80 is published by both service "api" and service "web".*already allocated/,
+    },
+    {
+      reason: 'a data image port published on the load balancer, with the three ways out',
+      resolved: resolvedStack({
+        services: [
+          composeService('cache', {
+            image: 'redis:7.2-alpine',
+            ports: [ingressPort(6379, { source: 'services.cache.ports[0]' })],
+          }),
+        ],
+        locations: { 'services.cache.ports[0]': at(7, 9) },
+      }),
+      field: 'services.cache.ports[0]',
+      location: at(7, 9),
+      message: new RegExp(
+        [
+          'port "6379:6379" cannot be published on the load balancer, which serves HTTP only: ',
+          'container port 6379 of image redis:7.2-alpine speaks the redis protocol, not HTTP\\. ',
+          'To reach it from the stack\'s services only, drop the host side \\("6379"\\) or list it under expose; ',
+          'or keep it in compose and set `services\\.cache\\.ports: \\{ "6379": private \\}` in the stack file; ',
+          'if it does speak HTTP, set `services\\.cache\\.ports: \\{ "6379": http \\}`',
+        ].join(''),
+      ),
+    },
+    {
+      reason: 'a port whose app_protocol is not HTTP',
+      resolved: resolvedStack({
+        services: [
+          composeService('rpc', { ports: [ingressPort(50051, { published: 443, appProtocol: 'grpc' })] }),
+        ],
+      }),
+      field: 'services.rpc.ports',
+      location: { file: FIXTURE_COMPOSE_FILE },
+      message: /port "443:50051" cannot be published.*its app_protocol is grpc, not HTTP/,
+    },
+    {
+      reason: 'a service on more networks than a Fargate task has security groups for',
+      resolved: resolvedStack({
+        services: [composeService('hub', { networks: ['a', 'b', 'c', 'd', 'e'] })],
+      }),
+      field: 'services.hub.networks',
+      location: { file: FIXTURE_COMPOSE_FILE },
+      message: /on 5 networks \(a, b, c, d, e\).*at most 5 security groups.*at most 4 networks/,
     },
     {
       reason: 'an invalid VPC CIDR',
@@ -179,6 +219,7 @@ describe('render errors', () => {
   it('reports every problem at once, each with its location', () => {
     const error = renderError(
       resolvedStack({
+        domain: 'example.com',
         services: [
           composeService('web', { image: undefined, build: { context: '.' }, dependsOn: { ghost: req } }),
           composeService('worker', { domainname: 'w.example.com' }),
@@ -195,7 +236,6 @@ describe('render errors', () => {
       ['services.web.build', 3],
       ['services.web.depends_on.ghost', 6],
       ['services.worker.domainname', 10],
-      ['services.worker.domainname', 10],
     ]);
     expect(error.describe()).toContain(
       `${FIXTURE_COMPOSE_FILE}:6:5: services.web.depends_on.ghost: depends on unknown service`,
@@ -211,8 +251,25 @@ describe('render errors', () => {
       reason: 'a managed database with no image of its own',
       services: [composeService('db', { image: undefined, postgres: {} })],
     },
-  ])('accepts $reason', ({ services }) => {
-    expect(() => renderStack(resolvedStack({ services }))).not.toThrow();
+    {
+      reason: 'a domainname in a stack without domain (the resolver warns; the load balancer name serves it)',
+      services: [composeService('web', { ports: [ingressPort(80)], domainname: 'shop.example.com' })],
+    },
+    {
+      reason: 'a data image port kept private by the stack file',
+      services: [composeService('cache', { image: 'redis:7', ports: [ingressPort(6379)] })],
+      overrides: { cache: { portOverrides: { '6379': 'private' as const } } },
+    },
+    {
+      reason: 'a data image port on a container port that is not its protocol port',
+      services: [composeService('pg', { image: 'postgres:16', ports: [ingressPort(8080)] })],
+    },
+    {
+      reason: 'a service on four networks',
+      services: [composeService('hub', { networks: ['a', 'b', 'c', 'd'] })],
+    },
+  ])('accepts $reason', ({ services, overrides }) => {
+    expect(() => renderStack(resolvedStack({ services, ...(overrides ? { overrides } : {}) }))).not.toThrow();
   });
 
   it('never echoes environment values in errors', () => {

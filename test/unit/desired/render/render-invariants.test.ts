@@ -106,14 +106,16 @@ describe('render invariants', () => {
     expect(shared).toEqual([]);
   });
 
-  it('gives every ALB port its own target group and rule', () => {
+  it('gives every published port its own listener and target group, and no rule', () => {
     const desired = renderStack(
       resolvedStack({
         services: [composeService('app', { ports: [ingressPort(80), ingressPort(81), ingressPort(82)] })],
       }),
     );
     expectInvariants(desired);
-    const rules = desired.resources.filter((r) => r.kind === 'elbv2.ListenerRule');
-    expect(rules.map((r) => r.spec.priority as number).sort((x, y) => x - y)).toEqual([10, 20, 50000]);
+    const ids = (kind: string) => desired.resources.filter((r) => r.kind === kind).map((r) => r.logicalId);
+    expect(ids('elbv2.Listener')).toEqual(['listener/http', 'listener/http-81', 'listener/http-82']);
+    expect(ids('elbv2.TargetGroup')).toEqual(['tg/app-80', 'tg/app-81', 'tg/app-82']);
+    expect(ids('elbv2.ListenerRule')).toEqual([]);
   });
 });

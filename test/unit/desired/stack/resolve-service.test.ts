@@ -86,13 +86,6 @@ describe('resolveStack per service', () => {
 
   it.each([
     {
-      reason: 'compose domainname, no zone set',
-      compose: 'shop.example.org',
-      yaml: '',
-      value: 'shop.example.org',
-      layer: 'compose',
-    },
-    {
       reason: 'compose domainname inside the zone',
       compose: 'shop.example.com',
       yaml: 'domain: example.com\n',
@@ -117,6 +110,165 @@ describe('resolveStack per service', () => {
     const resolved = resolve([composeService('web', compose ? { domainname: compose } : {})], yaml);
 
     expect(resolved.services.web?.domainname).toMatchObject({ value, layer });
+  });
+
+  it.each([
+    {
+      reason: 'compose domainname with no zone: not used, with a warning at the compose line',
+      compose: 'shop.example.org',
+      yaml: '',
+      warning: {
+        code: 'DOMAINNAME_UNUSED',
+        field: 'services.web.domainname',
+        location: composeAt(4, 16),
+        message: expect.stringMatching(
+          /domainname shop\.example\.org is not used in this stack: it has no `domain:`, so service "web" is served on the load balancer's own name.*`services\.web\.domainname: false`/,
+        ),
+      },
+    },
+    {
+      reason: 'stack-file domainname with no zone: not used, with a warning at the stack-file line',
+      compose: undefined,
+      yaml: 'services:\n  web:\n    domainname: shop.example.com\n',
+      warning: { code: 'DOMAINNAME_UNUSED', location: at(4, 17) },
+    },
+    {
+      reason: 'domainname: false switches the compose one off in a domain stack, silently',
+      compose: 'shop.example.com',
+      yaml: 'domain: example.com\nservices:\n  web:\n    domainname: false\n',
+      warning: undefined,
+    },
+    {
+      reason: 'domainname: false without a zone silences the warning',
+      compose: 'shop.example.org',
+      yaml: 'services:\n  web:\n    domainname: false\n',
+      warning: undefined,
+    },
+  ])('domainname not used: $reason', ({ compose, yaml, warning }) => {
+    const resolved = resolve([composeService('web', compose ? { domainname: compose } : {})], yaml, {
+      locations: { 'services.web.domainname': { line: 4, column: 16 } },
+    });
+
+    expect(resolved.services.web?.domainname).toBeUndefined();
+    const warnings = resolved.warnings.filter((w) => w.code === 'DOMAINNAME_UNUSED');
+    expect(warnings).toEqual(warning === undefined ? [] : [expect.objectContaining(warning)]);
+  });
+
+  it.each([
+    { reason: 'null', value: '~' },
+    { reason: 'an empty string', value: '""' },
+    { reason: 'true', value: 'true' },
+  ])(
+    'refuses domainname $reason in the stack file, saying false is the way to switch it off',
+    ({ value }) => {
+      const error = (() => {
+        try {
+          parseStackFile(STACK_FILE, `region: eu-west-1\nservices:\n  web:\n    domainname: ${value}\n`);
+        } catch (e) {
+          return e as { problems: readonly StackProblem[] };
+        }
+        throw new Error('expected a StackFileError');
+      })();
+      expect(error.problems).toEqual([
+        expect.objectContaining({
+          field: 'services.web.domainname',
+          message: expect.stringContaining('or false to not use the compose domainname'),
+          location: expect.objectContaining({ line: 4 }),
+        }),
+      ]);
+    },
+  );
+
+  it.each([
+    { reason: 'private keeps a published port off the load balancer', value: 'private' },
+    { reason: 'http asserts a port speaks HTTP', value: 'http' },
+  ])('ports override: $reason, located in the stack file', ({ value }) => {
+    const web = composeService('web', {
+      ports: [{ target: 80, published: 8080, protocol: 'tcp', mode: 'ingress' }],
+    });
+    const resolved = resolve([web], `services:\n  web:\n    ports:\n      "8080": ${value}\n`);
+
+    expect(resolved.services.web?.portOverrides).toEqual({
+      '8080': { value, layer: 'stack-file', location: at(5, 15) },
+    });
+  });
+
+  it.each([
+    {
+      reason: 'a port compose does not publish (a container port is not a published one)',
+      lines: '"80": private',
+      message: 'service "web" publishes no port 80 in compose (published: 8080)',
+      field: 'services.web.ports.80',
+      code: 'STACK_INVALID',
+    },
+    {
+      reason: 'a value other than private or http',
+      lines: '"8080": public',
+      message: 'must be private (keep it off the load balancer) or http (serve it on the load balancer)',
+      field: 'services.web.ports.8080',
+      code: 'STACK_FILE_INVALID',
+    },
+    {
+      reason: 'a key that is not a port',
+      lines: 'web: private',
+      message: '"web" is not a published port (1-65535)',
+      field: 'services.web.ports.web',
+      code: 'STACK_FILE_INVALID',
+    },
+  ])('rejects a ports override: $reason, at its line', ({ lines, message, field, code }) => {
+    const web = composeService('web', {
+      ports: [{ target: 80, published: 8080, protocol: 'tcp', mode: 'ingress' }],
+    });
+    const problems = (() => {
+      try {
+        resolve([web], `services:\n  web:\n    ports:\n      ${lines}\n`);
+      } catch (e) {
+        return (e as { problems: readonly StackProblem[] }).problems;
+      }
+      throw new Error('expected an error');
+    })();
+    expect(problems).toEqual([
+      expect.objectContaining({ code, field, message, location: expect.objectContaining({ line: 5 }) }),
+    ]);
+  });
+
+  it.each([
+    {
+      reason: 'a service with neither ports nor expose, sharing a network',
+      services: [composeService('worker'), composeService('web', { expose: [80] })],
+      warned: true,
+    },
+    {
+      reason: 'a service with expose',
+      services: [composeService('worker', { expose: [9000] }), composeService('web')],
+      warned: false,
+    },
+    {
+      reason: 'a service alone on its network (nobody can reach it anyway)',
+      services: [composeService('worker', { networks: ['solo'] }), composeService('web')],
+      warned: false,
+    },
+    {
+      reason: 'a managed database (its port is known)',
+      services: [composeService('worker', { postgres: {} }), composeService('web')],
+      warned: false,
+    },
+  ])('warns that undeclared ports admit all TCP: $reason', ({ services, warned }) => {
+    const warnings = resolve(services).warnings.filter(
+      (w) => w.code === 'PORTS_UNDECLARED' && w.field === 'services.worker',
+    );
+    expect(warnings).toEqual(
+      warned
+        ? [
+            expect.objectContaining({
+              field: 'services.worker',
+              message: expect.stringContaining(
+                'service "worker" declares no ports, so services on its networks may reach it on any TCP port; list the ports it listens on under `expose`',
+              ),
+            }),
+          ]
+        : [],
+    );
   });
 
   it.each([

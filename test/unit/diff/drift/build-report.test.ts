@@ -235,7 +235,7 @@ describe('buildDriftReport', () => {
     expect(r.sync).toBe(sync);
     expect(driftExitCode(r)).toBe(code);
     expect(r.summary.stacks).toBe(stacks.length);
-    expect(r.schemaVersion).toBe(1);
+    expect(r.schemaVersion).toBe(2);
   });
 
   it('totals resources over stacks and sorts stacks by name', () => {

@@ -104,7 +104,7 @@ describe('json', () => {
     const text = driftReportToJson(report);
     expect(driftReportToJson(report)).toBe(text);
     const parsed = JSON.parse(text) as DriftReport;
-    expect(parsed.schemaVersion).toBe(1);
+    expect(parsed.schemaVersion).toBe(2);
     expect(parsed.stacks.map((s) => s.stack)).toEqual(['broken', 'prod']);
     const desc = parsed.stacks[1]?.resources.find((r) => r.logicalId === 'param/note')?.fields[0];
     expect(desc).toEqual({ path: 'description', desired: TRICKY, observed: 'plain', fix: 'in-place' });
