@@ -2,7 +2,8 @@
  * `npm run demo`: the main job end to end, against a local moto server started (and stopped) here.
  *
  * Deploys the example shop app (examples/shop) as two stacks, dev and prod, shows the plan, proves the
- * second pass is a no-op, makes out-of-band changes and shows them detected and corrected. Every step
+ * second pass is a no-op, proves the wiring with `check`, makes out-of-band changes (a revoked security-group
+ * rule, a scaled-down service, a changed log retention) and shows them detected and corrected. Every step
  * runs the real CLI (`bin/stackctl.js`) as a user would; only the out-of-band changes use the AWS SDK
  * directly, playing the colleague who clicked around in the console.
  *
@@ -14,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DescribeSecurityGroupsCommand, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { CreateHostedZoneCommand } from '@aws-sdk/client-route-53';
 import { createAwsClients } from '../src/aws/clients.js';
@@ -49,6 +51,39 @@ function stackctl(cwd: string, endpoint: string, args: readonly string[], input?
   const code = res.status ?? 1;
   process.stdout.write(`${bold(`→ exit ${code}`)}\n`);
   return code;
+}
+
+function devGroupFilters(logicalId: string) {
+  return [
+    { Name: 'tag:stackctl:stack', Values: ['dev'] },
+    { Name: 'tag:stackctl:logical-id', Values: [logicalId] },
+  ];
+}
+
+async function groupOf(clients: ReturnType<typeof createAwsClients>, logicalId: string) {
+  const { SecurityGroups } = await clients.ec2.send(
+    new DescribeSecurityGroupsCommand({ Filters: devGroupFilters(logicalId) }),
+  );
+  return SecurityGroups?.[0]?.GroupId;
+}
+
+/**
+ * Plays the colleague who tidies up security groups: revokes the rules of dev's api group whose source is
+ * a network membership group (what lets web, on the same compose network, reach api), not the ALB's.
+ */
+async function revokeApiFromWeb(clients: ReturnType<typeof createAwsClients>): Promise<void> {
+  const { SecurityGroups } = await clients.ec2.send(
+    new DescribeSecurityGroupsCommand({ Filters: devGroupFilters('sg/svc/api') }),
+  );
+  const group = SecurityGroups?.[0];
+  const albGroup = await groupOf(clients, 'sg/alb');
+  const fromNetworks = (group?.IpPermissions ?? []).filter((p) =>
+    (p.UserIdGroupPairs ?? []).some((g) => g.GroupId !== undefined && g.GroupId !== albGroup),
+  );
+  if (!group?.GroupId || fromNetworks.length === 0) throw new Error('demo: dev has no api group to break');
+  await clients.ec2.send(
+    new RevokeSecurityGroupIngressCommand({ GroupId: group.GroupId, IpPermissions: fromNetworks }),
+  );
 }
 
 function expectCode(actual: number, expected: number, what: string): void {
@@ -109,7 +144,15 @@ async function main(): Promise<void> {
     step('5. A second pass finds nothing to do: no mutating call to any stack resource');
     expectCode(run(['reconcile', '--once', '--stack', 'dev', '--stats']), 0, 'second reconcile dev');
 
-    step('6. Someone scales dev/web to 0 and changes its log retention in the console: drift');
+    step('6. Converged is not working: check proves every edge the app relies on, from AWS itself');
+    expectCode(run(['check', '--stack', 'dev']), 0, 'check dev');
+    expectCode(run(['check', '--stack', 'prod']), 0, 'check prod');
+
+    step('7. Someone revokes the rule that lets web reach api: check names the broken edge');
+    await revokeApiFromWeb(clients);
+    expectCode(run(['check', '--stack', 'dev']), 2, 'check dev after the revoke');
+
+    step('8. Someone also scales dev/web to 0 and changes its log retention in the console: drift');
     await clients.ecs.send(
       new UpdateServiceCommand({ cluster: 'shop-dev', service: 'web', desiredCount: 0 }),
     );
@@ -119,9 +162,11 @@ async function main(): Promise<void> {
     expectCode(run(['drift', '--stack', 'dev']), 2, 'drift report');
     expectCode(run(['plan', '--stack', 'dev']), 2, 'plan after drift');
 
-    step('7. The next pass corrects exactly that drift; prod was never touched');
+    step('9. The next pass corrects exactly that drift; prod was never touched');
     expectCode(run(['reconcile', '--once', '--stack', 'dev']), 0, 'corrective reconcile');
     expectCode(run(['plan', '--stack', 'dev']), 0, 'plan dev after correction');
+    expectCode(run(['check', '--stack', 'dev']), 0, 'check dev after correction');
+    expectCode(run(['status', '--all']), 0, 'status --all');
     expectCode(run(['drift', '--all']), 0, 'drift --all');
 
     process.stdout.write(`\n${bold('Demo complete: two stacks deployed, drift detected and corrected.')}\n`);

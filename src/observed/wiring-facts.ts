@@ -37,7 +37,6 @@ import {
   type NamespaceSummary,
   paginateListInstances,
   paginateListNamespaces,
-  paginateListServices,
 } from '@aws-sdk/client-servicediscovery';
 import type { AwsClients } from '../aws/types.js';
 import type { DesiredResource, DesiredStack, SpecValue } from '../desired/resource-types.js';
@@ -54,6 +53,7 @@ import type {
 } from '../diff/wiring/index.js';
 import { ingressRulesFromPermissions } from './ec2-security-group.js';
 import { chunks, mapLimited, unlessNotFound } from './observe-helpers.js';
+import { servicesOfNamespace } from './servicediscovery-common.js';
 
 /** DescribeServices takes at most 10 services per call. */
 const ECS_DESCRIBE_BATCH = 10;
@@ -142,11 +142,8 @@ async function readNamespace(
     : undefined;
   const vpcIds = (zone?.VPCs ?? []).flatMap((v) => (v.VPCId ? [v.VPCId] : []));
   const services: { Id: string; Arn: string; Name: string }[] = [];
-  const filters = [{ Name: 'NAMESPACE_ID' as const, Values: [id], Condition: 'EQ' as const }];
-  for await (const page of paginateListServices({ client: sd }, { Filters: filters })) {
-    for (const s of page.Services ?? [])
-      if (s.Id && s.Arn && s.Name) services.push({ Id: s.Id, Arn: s.Arn, Name: s.Name });
-  }
+  for (const s of await servicesOfNamespace(sd, id))
+    if (s.Id && s.Arn && s.Name) services.push({ Id: s.Id, Arn: s.Arn, Name: s.Name });
   const dnsServices = await mapLimited(services, async (s): Promise<ObservedDnsService> => {
     const instances: { id: string; cname?: string }[] = [];
     for await (const page of paginateListInstances({ client: sd }, { ServiceId: s.Id })) {

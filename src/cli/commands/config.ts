@@ -27,8 +27,12 @@ import type { Command } from './types.js';
 /** Length of `--random` values, in characters from [A-Za-z0-9]. */
 export const RANDOM_SECRET_LENGTH = 32;
 
-/** Valid config keys: environment variable names. */
-const KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+/**
+ * Valid config keys: environment variable names, and compose `secrets:` names, which may hold `-` and `.`
+ * (`db-password`): the key a stack needs is the name its compose file uses, and SSM parameter names allow
+ * both characters.
+ */
+const KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/;
 
 function randomValue(): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -37,7 +41,7 @@ function randomValue(): string {
 
 function requireKey(key: string | undefined): string {
   if (!key || !KEY_PATTERN.test(key))
-    throw new UsageError('config needs a KEY like API_TOKEN (letters, digits, _)');
+    throw new UsageError('config needs a KEY like API_TOKEN or db-password (letters, digits, _ . -)');
   return key;
 }
 

@@ -61,7 +61,10 @@ export interface StackModel {
   readonly redis: readonly ServiceModel[];
   /** True when some ECS service has an ALB port: the stack then gets one ALB. */
   readonly hasAlb: boolean;
-  /** Compose networks some ECS task is on, sorted: each gets a membership group `sg/net/<N>`. */
+  /**
+   * Compose networks with an ECS task and at least one other member (task or managed data), sorted: each
+   * gets a membership group `sg/net/<N>`. A network with a single member connects nobody, so it gets none.
+   */
   readonly taskNetworks: readonly string[];
   /** Tasks go in private subnets when the mode says so; data always does. */
   readonly needsPrivateSubnets: boolean;
@@ -105,7 +108,8 @@ function portsOf(
     publicPorts: sortedUnique(publicPorts).sort((a, b) => a.published - b.published || a.target - b.target),
     albPorts: sortedUnique(publicPorts.map((p) => p.target)).sort((a, b) => a - b),
     internalPorts: sortPorts(internal),
-    listensOnAnyPort: internal.length === 0,
+    // A run-to-completion task serves nobody (and has no DNS name): it is never opened to every port.
+    listensOnAnyPort: internal.length === 0 && role === 'service',
     containerPorts: sortPorts(internal),
   };
 }
@@ -141,9 +145,25 @@ export function buildModel(resolved: ResolvedStack): StackModel {
     postgres,
     redis,
     hasAlb: ecs.some((s) => s.albPorts.length > 0),
-    taskNetworks: sortedUnique(ecs.flatMap((s) => s.networks)).sort(compareStrings),
+    taskNetworks: sharedTaskNetworks(services),
     needsPrivateSubnets: resolved.preset.taskSubnets === 'private' || postgres.length + redis.length > 0,
   };
+}
+
+/** The networks worth a membership group: some ECS task is on them, and someone else to reach or be reached. */
+function sharedTaskNetworks(services: readonly ServiceModel[]): string[] {
+  const members = new Map<string, { count: number; hasTask: boolean }>();
+  for (const svc of services) {
+    const isTask = svc.role === 'service' || svc.role === 'one-off';
+    for (const network of svc.networks) {
+      const m = members.get(network) ?? { count: 0, hasTask: false };
+      members.set(network, { count: m.count + 1, hasTask: m.hasTask || isTask });
+    }
+  }
+  return [...members]
+    .filter(([, m]) => m.count >= 2 && m.hasTask)
+    .map(([network]) => network)
+    .sort(compareStrings);
 }
 
 /** ECS services that depend on `dataService` (they get its connection settings and its SG admits them). */

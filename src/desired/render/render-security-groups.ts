@@ -101,9 +101,10 @@ export function serviceSgId(service: string): string {
   return `sg/svc/${service}`;
 }
 
-/** The groups a task of `svc` carries: its own, and the membership group of each of its networks. */
-export function taskSecurityGroups(_ctx: RenderContext, svc: ServiceModel): string[] {
-  return [serviceSgId(svc.name), ...svc.networks.map(networkSgId)];
+/** The groups a task of `svc` carries: its own, and the membership group of each network it shares. */
+export function taskSecurityGroups(ctx: RenderContext, svc: ServiceModel): string[] {
+  const shared = svc.networks.filter((n) => ctx.model.taskNetworks.includes(n));
+  return [serviceSgId(svc.name), ...shared.map(networkSgId)];
 }
 
 /** Rules admitting `ports` (or every TCP port) of `callee` from each network it shares with tasks. */

@@ -211,7 +211,12 @@ function undeclaredPortsWarning(input: ServiceInput): Warning | undefined {
   const shares = Object.values(compose.services).some(
     (other) => other.name !== service.name && other.networks.some((n) => service.networks.includes(n)),
   );
-  if (!shares) return undefined;
+  const runsToCompletion =
+    service.restart === 'no' &&
+    Object.values(compose.services).some(
+      (other) => other.dependsOn[service.name]?.condition === 'service_completed_successfully',
+    );
+  if (!shares || runsToCompletion) return undefined;
   return {
     code: PORTS_UNDECLARED_WARNING,
     message:

@@ -21,6 +21,7 @@ import { DescribeCacheClustersCommand, DescribeReplicationGroupsCommand } from '
 import { DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import {
   GetNamespaceCommand,
+  GetServiceCommand,
   ListServicesCommand as ListDiscoveryServicesCommand,
   ListInstancesCommand,
   ListNamespacesCommand,
@@ -86,6 +87,9 @@ async function readNames(clients: AwsClients, namespaceId: string): Promise<Map<
   const out = new Map<string, LiveName>();
   for (const s of Services ?? []) {
     if (!s.Id || !s.Name || !s.Arn) continue;
+    // moto ignores the NAMESPACE_ID filter: ask each service which namespace it is in.
+    const { Service } = await clients.servicediscovery.send(new GetServiceCommand({ Id: s.Id }));
+    if (Service?.NamespaceId !== namespaceId) continue;
     const { Instances } = await clients.servicediscovery.send(new ListInstancesCommand({ ServiceId: s.Id }));
     out.set(s.Name, {
       arn: s.Arn,

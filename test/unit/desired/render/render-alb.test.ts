@@ -272,7 +272,8 @@ describe('ALB: the public entry follows the published ports', () => {
     for (const kind of ['elbv2.LoadBalancer', 'elbv2.TargetGroup', 'elbv2.Listener'] as const) {
       expect(idsOf(desired, kind)).toEqual([]);
     }
-    expect(idsOf(desired, 'ec2.SecurityGroup')).toEqual(['sg/net/default', 'sg/svc/worker']);
+    // A lone service shares no network with anyone: no membership group.
+    expect(idsOf(desired, 'ec2.SecurityGroup')).toEqual(['sg/svc/worker']);
     expect(get(desired, 'service/worker').spec).not.toHaveProperty('healthCheckGracePeriodSeconds');
   });
 

@@ -73,6 +73,17 @@ describe('security groups follow compose networks', () => {
       expected: ['tcp 0-65535 <- sg/net/default'],
     },
     {
+      reason: 'a one-off task declaring no port admits nothing: it runs to completion and serves nobody',
+      services: [
+        composeService('migrate', { restart: 'no' }),
+        composeService('web', {
+          dependsOn: { migrate: { condition: 'service_completed_successfully', required: true } },
+        }),
+      ],
+      group: 'sg/svc/migrate',
+      expected: [],
+    },
+    {
       reason: 'udp container ports are admitted as udp',
       services: [composeService('dns', { ports: [hostPort(53, 'udp')] }), composeService('web')],
       group: 'sg/svc/dns',
@@ -90,7 +101,10 @@ describe('security groups follow compose networks', () => {
     },
     {
       reason: 'membership groups have no rules of their own',
-      services: [composeService('api', { expose: [8080], networks: ['back', 'front'] })],
+      services: [
+        composeService('api', { expose: [8080], networks: ['back', 'front'] }),
+        composeService('web', { expose: [80], networks: ['front'] }),
+      ],
       group: 'sg/net/front',
       expected: [],
     },
@@ -102,16 +116,21 @@ describe('security groups follow compose networks', () => {
     const desired = render([
       composeService('a', { expose: [8080], networks: ['red'] }),
       composeService('b', { expose: [8080], networks: ['blue'] }),
+      composeService('c', { expose: [8080], networks: ['red'] }),
     ]);
     expect(carries(desired, 'service/a')).toEqual(['sg/net/red', 'sg/svc/a']);
-    expect(carries(desired, 'service/b')).toEqual(['sg/net/blue', 'sg/svc/b']);
+    expect(carries(desired, 'service/c')).toEqual(['sg/net/red', 'sg/svc/c']);
+    // b is alone on blue: it carries no membership group and admits nobody.
+    expect(carries(desired, 'service/b')).toEqual(['sg/svc/b']);
     expect(admits(desired, 'sg/svc/a')).toEqual(['tcp 8080-8080 <- sg/net/red']);
-    expect(admits(desired, 'sg/svc/b')).toEqual(['tcp 8080-8080 <- sg/net/blue']);
+    expect(admits(desired, 'sg/svc/b')).toEqual([]);
+    expect(idsOf(desired, 'ec2.SecurityGroup')).not.toContain('sg/net/blue');
   });
 
   it('every task carries its own group plus one per network; there is no stack-wide tasks group', () => {
     const desired = render([
       composeService('api', { expose: [8080], networks: ['back', 'front'] }),
+      composeService('cache', { expose: [6379], networks: ['back'] }),
       composeService('web', { ports: [ingressPort(80)], networks: ['front'] }),
     ]);
     expect(carries(desired, 'service/api')).toEqual(['sg/net/back', 'sg/net/front', 'sg/svc/api']);
@@ -121,6 +140,7 @@ describe('security groups follow compose networks', () => {
       'sg/net/back',
       'sg/net/front',
       'sg/svc/api',
+      'sg/svc/cache',
       'sg/svc/web',
     ]);
     expect(get(desired, 'service/api').dependsOn).toEqual(

@@ -253,6 +253,16 @@ describe('resolveStack per service', () => {
       services: [composeService('worker', { postgres: {} }), composeService('web')],
       warned: false,
     },
+    {
+      reason: 'a one-off task that runs to completion (it serves nobody)',
+      services: [
+        composeService('worker', { restart: 'no' }),
+        composeService('web', {
+          dependsOn: { worker: { condition: 'service_completed_successfully', required: true } },
+        }),
+      ],
+      warned: false,
+    },
   ])('warns that undeclared ports admit all TCP: $reason', ({ services, warned }) => {
     const warnings = resolve(services).warnings.filter(
       (w) => w.code === 'PORTS_UNDECLARED' && w.field === 'services.worker',
