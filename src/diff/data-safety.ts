@@ -14,6 +14,7 @@
  *
  * @module
  */
+import { COMPOSED_PARAMETER_PREFIX } from '../desired/render/render-composed.js';
 import { type ResourceKind, STATEFUL_KINDS } from '../desired/resource-types.js';
 import type { ObservedResource } from '../observed/types.js';
 import { isPlainObject } from './canonical-json.js';
@@ -27,6 +28,15 @@ const VERSIONED_STATEFUL_KINDS: ReadonlySet<ResourceKind> = STATEFUL_KINDS;
 
 /** Leftover kinds kept whenever any stateful resource is kept: generated secrets (database passwords). */
 const SECRETS_OF_DATA: ReadonlySet<ResourceKind> = new Set(['ssm.Parameter']);
+
+/**
+ * A generated secret a kept database still needs (its password). A composed parameter (a connection
+ * string built from such a secret for a service) is not: it is rebuilt from its sources when the stack
+ * comes back, so it goes with the service.
+ */
+function isSecretOfData(r: ObservedResource): boolean {
+  return SECRETS_OF_DATA.has(r.kind) && !r.logicalId.startsWith(COMPOSED_PARAMETER_PREFIX);
+}
 
 /** True when `action` is a data-safety refusal (a skip whose reason says so). */
 export function isDataSafetyRefusal(action: Action): boolean {
@@ -111,7 +121,7 @@ export function keepWhatKeptDataUses(removals: readonly Removal[]): Removal[] {
   };
   const firstKeeper = (keepers[0] as Removal).observed.logicalId;
   out.forEach((r, i) => {
-    if (r.action.type === 'delete' && SECRETS_OF_DATA.has(r.observed.kind))
+    if (r.action.type === 'delete' && isSecretOfData(r.observed))
       keep(i, `kept: a generated secret, kept while ${firstKeeper} is kept for data safety`);
   });
   for (let changed = true; changed; ) {

@@ -31,9 +31,12 @@ export const COMPOSED_CONTENT_CURRENT = 'composed from current sources';
 /** Sub-path of the stack's SSM path that holds derived parameters (never a user config key). */
 export const COMPOSED_PATH_SEGMENT = '_composed';
 
-/** Logical id of the composed parameter of `key` in service `service`. */
+/** Logical-id prefix of every composed parameter. */
+export const COMPOSED_PARAMETER_PREFIX = 'param/composed/';
+
+/** Logical id of the composed parameter of `service`'s `key`. */
 export function composedParameterId(service: string, key: string): string {
-  return `param/composed/${service}/${key}`;
+  return `${COMPOSED_PARAMETER_PREFIX}${service}/${key}`;
 }
 
 /** SSM name of a composed parameter: `/stackctl/<project>/<stack>/_composed/<service>/<KEY>`. */

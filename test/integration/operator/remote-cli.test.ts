@@ -166,9 +166,9 @@ describe('push', () => {
       observedGeneration: 4,
     });
     expect(shown.conditions.Synced.status).toBe('True');
-    // 16: the network, cluster, roles, log group, task definition and service, its groups (sg/svc/app,
-    // sg/net/default) and service discovery (namespace, dns/app, dhcp).
-    expect(shown.resources).toHaveLength(16);
+    // 15: the network, cluster, roles, log group, task definition and service, its own group (alone on
+    // its network, it needs no membership group) and service discovery (namespace, dns/app, dhcp).
+    expect(shown.resources).toHaveLength(15);
     expect(shown.resources.map((x: { logicalId: string }) => x.logicalId)).toContain('service/app');
     expect(shown.passes.length).toBeGreaterThan(0);
     expect(shown.passes[0].owner).toBe('cli-op');
@@ -265,7 +265,8 @@ describe('deploy/', () => {
     expect(table.Resource).toContain(`arn:aws:dynamodb:${TEST_REGION}:*:table/${TABLE}`);
     const second = await cli(argv, TABLE);
     expect(second.code).toBe(0);
-    // 16 = 13 before service discovery + the namespace, the operator's DNS name and the DHCP options.
-    expect(second.out).toContain('applied 0, unchanged 16');
+    // 15 = 12 before service discovery + the namespace, the operator's DNS name and the DHCP options
+    // (the operator is alone on its network: no membership group).
+    expect(second.out).toContain('applied 0, unchanged 15');
   }, 120_000);
 });

@@ -190,6 +190,9 @@ describe('what a kept database keeps', () => {
     observed('ec2.Subnet', 'subnet/public-a', { vpcId: 'vpc-1' }, { physicalId: 'subnet-p' }),
     observed('ec2.Vpc', 'vpc', {}, { physicalId: 'vpc-1' }),
     observed('ssm.Parameter', 'param/main-password', { name: '/stackctl/shop/prod/MAIN_PASSWORD' }),
+    observed('ssm.Parameter', 'param/composed/api/DATABASE_URL', {
+      name: '/stackctl/shop/prod/_composed/api/DATABASE_URL',
+    }),
     observed('logs.LogGroup', 'log/api', {}),
   ];
 
@@ -215,7 +218,9 @@ describe('what a kept database keeps', () => {
     });
     expect(stepOf(plan, 'subnet/public-a')).toMatchObject({ action: { type: 'delete' }, after: [] });
     expect(stepOf(plan, 'log/api').action.type).toBe('delete');
-    expect(plan.summary).toMatchObject({ delete: 2, skip: 7 });
+    // A connection string composed from the password serves the (deleted) service, not the database.
+    expect(stepOf(plan, 'param/composed/api/DATABASE_URL').action.type).toBe('delete');
+    expect(plan.summary).toMatchObject({ delete: 3, skip: 7 });
   });
 
   it('keeps nothing with --allow-data-loss: the database goes first, then what it used', () => {
