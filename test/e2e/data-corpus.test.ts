@@ -16,6 +16,7 @@ import { type DataEnv, stackMutations, startDataE2e } from './data-helpers/data-
 import { liveCache, liveDb, renderedName } from './data-helpers/live-data.js';
 import { copyCorpusSample, imageFlagsFor, removeProjects, stackFile } from './data-helpers/projects.js';
 import { parseJson } from './helpers/harness.js';
+import { liveWiring, stackVpcId } from './helpers/live-wiring.js';
 import { applyOf, changes } from './helpers/plan-output.js';
 
 const CORPUS = requireCorpus();
@@ -63,6 +64,28 @@ describe.skipIf(CORPUS === undefined)('corpus apps with managed data', () => {
         });
       }
       if (redis) expect(await liveCache(env.clients, renderedName(rendered, redis))).toBeDefined();
+
+      // Wired, not only converged: stackctl's own proof, then the names read straight from AWS — the
+      // managed database and cache keep their compose names as CNAMEs to their endpoints.
+      const check = await dev('check', '--output', 'json');
+      expect(check.code, check.out + check.err).toBe(0);
+      const project = rendered.project;
+      const wiring = await liveWiring(env.clients, {
+        project,
+        stack: 'dev',
+        cluster: `${project}-dev`,
+        vpcId: await stackVpcId(env.clients, project, 'dev'),
+      });
+      expect(wiring.namespace?.vpcSearchDomains.split(' ')).toContain(wiring.namespace?.name);
+      if (postgres) {
+        const db = await liveDb(env.clients, renderedName(rendered, postgres));
+        expect(wiring.names.get(postgres.slice('db/'.length))?.cnames).toEqual([db?.Endpoint?.Address]);
+      }
+      if (redis) {
+        const cache = await liveCache(env.clients, renderedName(rendered, redis));
+        const endpoint = cache?.NodeGroups?.[0]?.PrimaryEndpoint?.Address;
+        expect(wiring.names.get(redis.slice('cache/'.length))?.cnames).toEqual([endpoint]);
+      }
 
       const second = await dev('reconcile', '--once', '--stats', '--output', 'json');
 

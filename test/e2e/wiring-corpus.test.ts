@@ -11,15 +11,13 @@
  * CI=true where that is a failure (test/helpers/corpus.ts).
  */
 import { join } from 'node:path';
-import { DescribeVpcsCommand } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DesiredStack } from '../../src/desired/resource-types.js';
-import { TAG_KEYS } from '../../src/desired/resource-types.js';
 import { requireCorpus } from '../helpers/corpus.js';
 import { type DataEnv, startDataE2e } from './data-helpers/data-env.js';
 import { copyCorpusSample, imageFlagsFor, removeProjects, stackFile } from './data-helpers/projects.js';
 import { parseJson } from './helpers/harness.js';
-import { admits, liveWiring } from './helpers/live-wiring.js';
+import { admits, liveWiring, stackVpcId } from './helpers/live-wiring.js';
 import { applyOf, changes } from './helpers/plan-output.js';
 
 const CORPUS = requireCorpus();
@@ -97,20 +95,6 @@ afterAll(async () => {
   await removeProjects();
 });
 
-async function stackVpc(env: DataEnv, project: string): Promise<string> {
-  const { Vpcs } = await env.clients.ec2.send(
-    new DescribeVpcsCommand({
-      Filters: [
-        { Name: `tag:${TAG_KEYS.project}`, Values: [project] },
-        { Name: `tag:${TAG_KEYS.stack}`, Values: ['dev'] },
-      ],
-    }),
-  );
-  const id = Vpcs?.[0]?.VpcId;
-  if (!id) throw new Error(`no VPC for ${project}/dev`);
-  return id;
-}
-
 describe.skipIf(CORPUS === undefined)('corpus apps that connect services by name', () => {
   it.each(APPS)(
     'awesome-compose/$sample converges wired: names resolve, groups admit, listeners route; check exits 0',
@@ -139,7 +123,7 @@ describe.skipIf(CORPUS === undefined)('corpus apps that connect services by name
         project: app.project,
         stack: 'dev',
         cluster: `${app.project}-dev`,
-        vpcId: await stackVpc(env, app.project),
+        vpcId: await stackVpcId(env.clients, app.project, 'dev'),
         ...(lbName ? { lbName } : {}),
       });
       const services = [...new Set(app.reach.flatMap((edge) => [edge[0], edge[1]]))];

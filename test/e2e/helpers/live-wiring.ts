@@ -218,6 +218,21 @@ export async function liveWiring(
   };
 }
 
+/** The VPC a stack created (found by its ownership tags). */
+export async function stackVpcId(clients: AwsClients, project: string, stack: string): Promise<string> {
+  const { Vpcs } = await clients.ec2.send(
+    new DescribeVpcsCommand({
+      Filters: [
+        { Name: `tag:${TAG_KEYS.project}`, Values: [project] },
+        { Name: `tag:${TAG_KEYS.stack}`, Values: [stack] },
+      ],
+    }),
+  );
+  const id = Vpcs?.[0]?.VpcId;
+  if (!id) throw new Error(`no VPC for ${project}/${stack}`);
+  return id;
+}
+
 /** True when some group in `calleeGroups` admits tcp `port` from some group in `callerGroups`. */
 export function admits(
   wiring: LiveWiring,

@@ -11,6 +11,7 @@ import type { AwsClients } from '../../../src/aws/types.js';
 import type { DesiredResource } from '../../../src/desired/resource-types.js';
 import { listEcs, listElbv2 } from './inventory-compute.js';
 import { listCertificatesAndScaling, listDataStores, listLogsIamSsm } from './inventory-data.js';
+import { listDiscovery } from './inventory-discovery.js';
 import { listEc2 } from './inventory-ec2.js';
 import { type FoundResource, type KindLister, logicalIdOf } from './inventory-types.js';
 
@@ -21,6 +22,7 @@ const LISTERS: readonly KindLister[] = [
   listLogsIamSsm,
   listDataStores,
   listCertificatesAndScaling,
+  listDiscovery,
 ];
 
 /** Every resource of every kind stackctl can make, account defaults excluded. */
