@@ -14,8 +14,10 @@ import {
 import { recordToTagList } from '../desired/tags.js';
 import type { FieldDelta } from '../diff/types.js';
 import { StackctlError } from '../errors.js';
-import { pollUntil, type ResolvedWait } from './apply-helpers.js';
+import type { ObservedResource } from '../observed/types.js';
+import { assertObservedOwned, pollUntil, type ResolvedWait } from './apply-helpers.js';
 import { writeTagDeltas } from './delta-helpers.js';
+import type { ApplyContext, ApplyResult, ResolvedResource } from './types.js';
 
 /** How often a Cloud Map operation is polled. Namespace operations take about a minute on AWS. */
 export const OPERATION_POLL_MS = 5_000;
@@ -70,4 +72,24 @@ export async function applyCloudMapTagDeltas(
     set: (tags) => client.send(new TagResourceCommand({ ResourceARN: arn, Tags: recordToTagList(tags) })),
     remove: (keys) => client.send(new UntagResourceCommand({ ResourceARN: arn, TagKeys: [...keys] })),
   });
+}
+
+/**
+ * The update of a namespace or Cloud Map service: every owned field of both is create-only (a change is a
+ * replacement, planned by the diff), so an in-place update can only be a tag delta.
+ */
+export async function updateCloudMapTags(
+  desired: ResolvedResource,
+  observed: ObservedResource,
+  deltas: readonly FieldDelta[],
+  ctx: ApplyContext,
+): Promise<ApplyResult> {
+  assertObservedOwned(observed, ctx, 'update');
+  await applyCloudMapTagDeltas(
+    ctx.clients.servicediscovery,
+    String(observed.outputs.arn),
+    deltas,
+    desired.tags,
+  );
+  return { physicalId: observed.physicalId, outputs: observed.outputs };
 }

@@ -34,9 +34,9 @@ import {
   type WaitOptions,
 } from './apply-helpers.js';
 import {
-  applyCloudMapTagDeltas,
   OPERATION_MAX_WAIT_MS,
   OPERATION_POLL_MS,
+  updateCloudMapTags,
   waitForOperation,
 } from './servicediscovery-common.js';
 import { str } from './spec-read.js';
@@ -125,16 +125,7 @@ export function createServicediscoveryNamespaceApplier(wait: WaitOptions = {}): 
       return result(ns ?? { Id: id, Name: name });
     },
 
-    async update(desired, observed, deltas, ctx) {
-      assertObservedOwned(observed, ctx, 'update');
-      await applyCloudMapTagDeltas(
-        ctx.clients.servicediscovery,
-        String(observed.outputs.arn),
-        deltas,
-        desired.tags,
-      );
-      return { physicalId: observed.physicalId, outputs: observed.outputs };
-    },
+    update: updateCloudMapTags,
 
     async delete(observed, ctx) {
       assertObservedOwned(observed, ctx, 'delete');

@@ -27,7 +27,7 @@ import { collectPages } from '../observed/ec2-common.js';
 import { unlessNotFound } from '../observed/observe-helpers.js';
 import { cloudMapTags, servicesOfNamespace } from '../observed/servicediscovery-common.js';
 import { assertObservedOwned, assertOwned } from './apply-helpers.js';
-import { applyCloudMapTagDeltas } from './servicediscovery-common.js';
+import { updateCloudMapTags } from './servicediscovery-common.js';
 import { num, objList, optObj, str } from './spec-read.js';
 import type { Applier, ApplyContext, ApplyResult, ResolvedResource } from './types.js';
 
@@ -111,16 +111,7 @@ export const servicediscoveryServiceApplier: Applier = {
     }
   },
 
-  async update(desired, observed, deltas, ctx) {
-    assertObservedOwned(observed, ctx, 'update');
-    await applyCloudMapTagDeltas(
-      ctx.clients.servicediscovery,
-      String(observed.outputs.arn),
-      deltas,
-      desired.tags,
-    );
-    return { physicalId: observed.physicalId, outputs: observed.outputs };
-  },
+  update: updateCloudMapTags,
 
   async delete(observed, ctx) {
     assertObservedOwned(observed, ctx, 'delete');

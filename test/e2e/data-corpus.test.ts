@@ -39,7 +39,7 @@ describe.skipIf(CORPUS === undefined)('corpus apps with managed data', () => {
     { sample: 'fastapi-postgres-pubsub', postgres: 'db/postgres', redis: undefined, cidr: '10.43.0.0/16' },
     { sample: 'bullmq-bullboard-redis', postgres: undefined, redis: 'cache/redisx', cidr: '10.44.0.0/16' },
   ])(
-    'defang-samples/$sample converges, and a second pass changes nothing',
+    'defang-samples/$sample converges wired (check exits 0, data keeps its compose name), and a second pass changes nothing',
     async ({ sample, postgres, redis, cidr }) => {
       const dir = await copyCorpusSample(join(CORPUS as string, 'defang-samples', sample), {
         dev: stackFile('affordable', cidr),
