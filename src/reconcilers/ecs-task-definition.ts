@@ -12,6 +12,7 @@ import {
   type ContainerDefinition,
   DeleteTaskDefinitionsCommand,
   DeregisterTaskDefinitionCommand,
+  DescribeTaskDefinitionCommand,
   type LogDriver,
   type NetworkMode,
   paginateListTaskDefinitions,
@@ -21,6 +22,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import type { AwsClients } from '../aws/types.js';
 import type { Spec } from '../desired/resource-types.js';
+import { isFullyOwnedBy } from '../desired/tags.js';
 import { diffResource } from '../diff/compare.js';
 import { StackctlError } from '../errors.js';
 import { ecsTagsToRecord, recordToEcsTags } from '../observed/ecs-common.js';
@@ -134,6 +136,11 @@ export interface RevisionRetention {
   readonly keep: number;
   /** Revisions a service (any of its deployments) or a task uses right now: never deregistered. */
   readonly inUse: ReadonlySet<string>;
+  /**
+   * The stack whose revisions these are: a revision is deregistered only when it carries every ownership
+   * tag of this stack (one registered by hand, or by another tool, in the same family is left alone).
+   */
+  readonly owner: { readonly project: string; readonly stack: string };
 }
 
 /**
@@ -152,8 +159,16 @@ export async function deregisterOldRevisions(
   const revision = (arn: string) => Number(arn.slice(arn.lastIndexOf(':') + 1));
   const active = (await listRevisions(clients, family, 'ACTIVE')).sort((a, b) => revision(a) - revision(b));
   const newest = new Set(active.slice(Math.max(0, active.length - retention.keep)));
-  const old = active.filter((a) => !newest.has(a) && !retention.inUse.has(a));
-  for (const arn of old) await clients.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: arn }));
+  const candidates = active.filter((a) => !newest.has(a) && !retention.inUse.has(a));
+  const old: string[] = [];
+  for (const arn of candidates) {
+    const { tags } = await clients.ecs.send(
+      new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] }),
+    );
+    if (!isFullyOwnedBy(ecsTagsToRecord(tags), retention.owner.project, retention.owner.stack)) continue;
+    await clients.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: arn }));
+    old.push(arn);
+  }
   return old;
 }
 

@@ -30,6 +30,7 @@ import {
 } from '../state/index.js';
 import { applyPlan } from './engine.js';
 import type { ApplyReport, ProgressEvent } from './engine-types.js';
+import { PreflightError, preflightProblems } from './preflight.js';
 import { createAppliers } from './registry.js';
 import { journalHooks, settlePendingCreates } from './state-hooks.js';
 import { type RevisionCleanup, retireOldRevisions } from './task-definition-retention.js';
@@ -154,8 +155,10 @@ export async function planPass(
 }
 
 /**
- * Runs one whole pass: (lease) → observe → plan → apply → (status). Returns the plan and the per-resource
- * report; a failed resource is reported, never thrown, so one bad branch does not hide the others.
+ * Runs one whole pass: (lease) → observe → plan → preflight → apply → (status). Returns the plan and the
+ * per-resource report; a failed resource is reported, never thrown, so one bad branch does not hide the
+ * others. A failure foreseeable before any write (a planned conflict, a missing hosted zone: see
+ * preflight.ts) throws {@link PreflightError} instead, with AWS untouched.
  */
 export async function reconcilePass(input: PassInput): Promise<PassResult> {
   const { desired, clients } = input;
@@ -187,6 +190,12 @@ export async function reconcilePass(input: PassInput): Promise<PassResult> {
       ...(e.physicalId ? { physicalId: e.physicalId } : {}),
     }));
     const planned = await planPass(input, remembered);
+    // Destroy and prune only remove what the stack owns: nothing they do needs a zone, nor is a
+    // conflict (a desired resource someone else holds) in their way.
+    if (!input.destroy && !input.applyOnly) {
+      const problems = await preflightProblems({ clients, project: desired.project, plan: planned.plan });
+      if (problems.length > 0) throw new PreflightError(desired.stack, problems);
+    }
     if (journal) await settlePendingCreates(journal, entries, planned.plan);
     const signal = combineSignals(input.signal, leaseSignal);
     const { applyOnly } = input;
@@ -205,7 +214,13 @@ export async function reconcilePass(input: PassInput): Promise<PassResult> {
     const revisionCleanup =
       input.destroy || applyOnly
         ? []
-        : await retireOldRevisions({ clients, plan: planned.plan, report, outputs: planned.outputs });
+        : await retireOldRevisions({
+            clients,
+            plan: planned.plan,
+            report,
+            outputs: planned.outputs,
+            owner: { project: desired.project, stack: desired.stack },
+          });
     return { ...planned, report, revisionCleanup };
   } finally {
     await keeper?.stop();

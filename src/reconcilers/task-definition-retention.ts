@@ -47,6 +47,8 @@ export interface RetireInput {
   readonly outputs: OutputsByLogicalId;
   /** @default TASK_DEFINITION_REVISIONS_KEPT */
   readonly keep?: number;
+  /** The stack: only revisions carrying all its ownership tags are deregistered. */
+  readonly owner: { readonly project: string; readonly stack: string };
 }
 
 /** A family this pass registered a new revision of, with the steps that run it. */
@@ -138,7 +140,11 @@ export async function retireOldRevisions(input: RetireInput): Promise<readonly R
       const inUse = await revisionsInUse(input.clients, family, users, input.outputs);
       out.push({
         family,
-        deregistered: await deregisterOldRevisions(input.clients, family, { keep, inUse }),
+        deregistered: await deregisterOldRevisions(input.clients, family, {
+          keep,
+          inUse,
+          owner: input.owner,
+        }),
       });
     } catch (err) {
       out.push({ family, error: err instanceof Error ? err : new Error(String(err)) });

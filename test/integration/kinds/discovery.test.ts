@@ -8,6 +8,7 @@
 import {
   AssociateDhcpOptionsCommand,
   CreateDhcpOptionsCommand,
+  CreateTagsCommand,
   CreateVpcCommand,
   DescribeDhcpOptionsCommand,
   DescribeVpcsCommand,
@@ -27,14 +28,14 @@ import {
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../../src/aws/types.js';
 import { TAG_KEYS } from '../../../src/desired/resource-types.js';
-import { isOwnedBy, tagListToRecord } from '../../../src/desired/tags.js';
+import { isOwnedBy, recordToTagList, tagListToRecord } from '../../../src/desired/tags.js';
 import { ec2DhcpOptionsObserver, PREVIOUS_DHCP_OPTIONS_TAG } from '../../../src/observed/ec2-dhcp-options.js';
 import { ecsServiceObserver } from '../../../src/observed/ecs-service.js';
 import { servicediscoveryInstanceObserver } from '../../../src/observed/servicediscovery-instance.js';
 import { servicediscoveryNamespaceObserver } from '../../../src/observed/servicediscovery-namespace.js';
 import { servicediscoveryServiceObserver } from '../../../src/observed/servicediscovery-service.js';
 import type { ObservedResource, Observer, ObserveTarget } from '../../../src/observed/types.js';
-import { ec2DhcpOptionsApplier } from '../../../src/reconcilers/ec2-dhcp-options.js';
+import { DhcpOptionsRefusedError, ec2DhcpOptionsApplier } from '../../../src/reconcilers/ec2-dhcp-options.js';
 import { ecsClusterApplier } from '../../../src/reconcilers/ecs-cluster.js';
 import { createEcsServiceApplier } from '../../../src/reconcilers/ecs-service.js';
 import { ecsTaskDefinitionApplier } from '../../../src/reconcilers/ecs-task-definition.js';
@@ -399,6 +400,83 @@ describe('ec2.DhcpOptions', () => {
       new DescribeDhcpOptionsCommand({ DhcpOptionsIds: [created.physicalId] }),
     );
     expect(tagListToRecord(sets.DhcpOptions?.[0]?.Tags)[TAG_KEYS.logicalId]).toBe('dhcp');
+  });
+});
+
+describe('ec2.DhcpOptions on a VPC it must not break', () => {
+  const dhcp = (vpcId: string) =>
+    resource('ec2.DhcpOptions', 'dhcp', 'shop-it', {
+      domainName: `${NS} eu-west-1.compute.internal`,
+      domainNameServers: ['AmazonProvidedDNS'],
+      vpcId,
+    });
+  const vpcOptions = async (vpcId: string) =>
+    (await clients.ec2.send(new DescribeVpcsCommand({ VpcIds: [vpcId] }))).Vpcs?.[0]?.DhcpOptionsId;
+  const theirSet = async (vpcId: string, configurations: { Key: string; Values: string[] }[], tags = {}) => {
+    const created = await clients.ec2.send(
+      new CreateDhcpOptionsCommand({ DhcpConfigurations: configurations }),
+    );
+    const id = created.DhcpOptions?.DhcpOptionsId ?? '';
+    if (Object.keys(tags).length > 0) {
+      await clients.ec2.send(new CreateTagsCommand({ Resources: [id], Tags: recordToTagList(tags) }));
+    }
+    await clients.ec2.send(new AssociateDhcpOptionsCommand({ DhcpOptionsId: id, VpcId: vpcId }));
+    return id;
+  };
+
+  it.each([
+    {
+      reason: 'custom DNS servers would be dropped for every workload in the VPC',
+      configurations: [{ Key: 'domain-name-servers', Values: ['10.0.0.2', '10.0.0.3'] }],
+      tags: {},
+      error: DhcpOptionsRefusedError,
+    },
+    {
+      reason: 'NTP servers would be dropped',
+      configurations: [{ Key: 'ntp-servers', Values: ['10.0.0.9'] }],
+      tags: {},
+      error: DhcpOptionsRefusedError,
+    },
+    {
+      reason: "another stack's set: the two would take the VPC from each other every pass",
+      configurations: [{ Key: 'domain-name', Values: ['dev.other.internal'] }],
+      tags: { [TAG_KEYS.project]: 'other', [TAG_KEYS.stack]: 'dev', [TAG_KEYS.managedBy]: 'stackctl' },
+      error: OwnershipConflictError,
+    },
+  ])(
+    'refuses to replace the VPC set, leaving it associated: $reason',
+    async ({ configurations, tags, error }) => {
+      const vpcId = await newVpc();
+      const theirs = await theirSet(vpcId, configurations, tags);
+
+      await expect(ec2DhcpOptionsApplier.create(dhcp(vpcId), applyCtx(clients))).rejects.toBeInstanceOf(
+        error,
+      );
+
+      expect(await vpcOptions(vpcId)).toBe(theirs);
+    },
+  );
+
+  it('adopts the untagged set a crash left between create and tags, instead of making a second one', async () => {
+    const vpcId = await newVpc();
+    const desired = dhcp(vpcId);
+    const leftover = await clients.ec2.send(
+      new CreateDhcpOptionsCommand({
+        DhcpConfigurations: [
+          { Key: 'domain-name', Values: [String(desired.spec.domainName)] },
+          { Key: 'domain-name-servers', Values: ['AmazonProvidedDNS'] },
+        ],
+      }),
+    );
+    const before = (await clients.ec2.send(new DescribeDhcpOptionsCommand({}))).DhcpOptions?.length ?? 0;
+
+    const created = await ec2DhcpOptionsApplier.create(desired, applyCtx(clients));
+
+    expect(created.physicalId).toBe(leftover.DhcpOptions?.DhcpOptionsId);
+    expect((await clients.ec2.send(new DescribeDhcpOptionsCommand({}))).DhcpOptions?.length).toBe(before);
+    const [observed] = await observe(ec2DhcpOptionsObserver, [desired]);
+    expect(observed?.tags[TAG_KEYS.logicalId]).toBe('dhcp');
+    expect(await vpcOptions(vpcId)).toBe(created.physicalId);
   });
 });
 

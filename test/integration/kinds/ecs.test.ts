@@ -26,7 +26,16 @@ import {
 import { OwnershipConflictError } from '../../../src/reconcilers/errors.js';
 import { motoClients } from '../../helpers/aws.js';
 import { type MotoServer, startMoto } from '../../helpers/moto.js';
-import { applyCtx, deltasFor, observeCtx, observeOne, paths, resource } from './kind-fixtures.js';
+import {
+  applyCtx,
+  deltasFor,
+  observeCtx,
+  observeOne,
+  PROJECT,
+  paths,
+  resource,
+  STACK,
+} from './kind-fixtures.js';
 
 let moto: MotoServer;
 let clients: AwsClients;
@@ -217,7 +226,11 @@ describe('ecs.TaskDefinition', () => {
     expect(restored.physicalId).toMatch(/:3$/);
     expect((await observeOne(ecsTaskDefinitionObserver, clients, desired))?.spec).toEqual(desired.spec);
     expect(
-      await deregisterOldRevisions(clients, FAMILY, { keep: 1, inUse: new Set([restored.physicalId]) }),
+      await deregisterOldRevisions(clients, FAMILY, {
+        keep: 1,
+        inUse: new Set([restored.physicalId]),
+        owner: { project: PROJECT, stack: STACK },
+      }),
     ).toHaveLength(2);
     expect(await activeRevisions(FAMILY)).toEqual([restored.physicalId]);
   });

@@ -111,10 +111,13 @@ async function active(): Promise<string[]> {
 const rev = (n: number) => `arn:aws:ecs:eu-west-1:123456789012:task-definition/${FAMILY}:${n}`;
 
 describe('task definition revisions kept after a rollout', () => {
-  it('keeps the newest 5 ACTIVE revisions, the one the service runs on among them', async () => {
+  it('keeps the newest 5 ACTIVE revisions, the one the service runs on among them, and never touches one not its own', async () => {
     expect((await pass('nginx:1')).report.ok).toBe(true);
-    // Seven more revisions registered out of band (earlier deploys): eight ACTIVE.
-    for (let i = 2; i <= 8; i++) {
+    // Seven more revisions registered out of band (earlier deploys): eight ACTIVE. :2 was registered by
+    // hand without stackctl's tags: not the stack's, so never deregistered by it.
+    const { tags: _owned, ...untagged } = taskDefInput('nginx:2');
+    await clients.ecs.send(new RegisterTaskDefinitionCommand(untagged));
+    for (let i = 3; i <= 8; i++) {
       await clients.ecs.send(new RegisterTaskDefinitionCommand({ ...taskDefInput(`nginx:${i}`) }));
     }
     expect(await active()).toHaveLength(8);
@@ -123,10 +126,10 @@ describe('task definition revisions kept after a rollout', () => {
 
     expect(result.report.ok).toBe(true);
     expect(TASK_DEFINITION_REVISIONS_KEPT).toBe(5);
-    // The newest five, plus :1, which the service still uses: moto keeps the service's first
-    // deployment (on :1) next to the new one, so it counts as in use and is kept.
-    expect(await active()).toEqual([rev(1), rev(5), rev(6), rev(7), rev(8), rev(9)]);
-    expect(result.revisionCleanup).toEqual([{ family: FAMILY, deregistered: [rev(2), rev(3), rev(4)] }]);
+    // The newest five, plus :1, which the service still uses (moto keeps the service's first
+    // deployment, on :1, next to the new one, so it counts as in use), plus the untagged :2.
+    expect(await active()).toEqual([rev(1), rev(2), rev(5), rev(6), rev(7), rev(8), rev(9)]);
+    expect(result.revisionCleanup).toEqual([{ family: FAMILY, deregistered: [rev(3), rev(4)] }]);
   });
 
   it('never deregisters a revision a running task uses, however old', async () => {
@@ -151,7 +154,7 @@ describe('task definition revisions kept after a rollout', () => {
 
     expect(result.report.ok).toBe(true);
     // :5 has fallen out of the newest five but a running task uses it; :1 is still the service's.
-    expect(await active()).toEqual([rev(1), rev(5), rev(6), rev(7), rev(8), rev(9), rev(10)]);
+    expect(await active()).toEqual([rev(1), rev(2), rev(5), rev(6), rev(7), rev(8), rev(9), rev(10)]);
     expect(result.revisionCleanup).toEqual([{ family: FAMILY, deregistered: [] }]);
   });
 
