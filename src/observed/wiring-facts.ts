@@ -15,11 +15,7 @@
  * @module
  */
 
-import {
-  DescribeDhcpOptionsCommand,
-  DescribeSecurityGroupsCommand,
-  DescribeVpcsCommand,
-} from '@aws-sdk/client-ec2';
+import { DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
 import { DescribeServicesCommand, type Service } from '@aws-sdk/client-ecs';
 import {
   type Action,
@@ -31,36 +27,22 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DescribeCacheClustersCommand, DescribeReplicationGroupsCommand } from '@aws-sdk/client-elasticache';
 import { DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
-import { GetHostedZoneCommand } from '@aws-sdk/client-route-53';
-import {
-  GetNamespaceCommand,
-  type NamespaceSummary,
-  paginateListInstances,
-  paginateListNamespaces,
-} from '@aws-sdk/client-servicediscovery';
 import type { AwsClients } from '../aws/types.js';
 import type { DesiredResource, DesiredStack, SpecValue } from '../desired/resource-types.js';
 import { isRef, TAG_KEYS } from '../desired/resource-types.js';
 import { tagListToRecord } from '../desired/tags.js';
 import type {
   ObservedDataStore,
-  ObservedDnsService,
   ObservedEcsService,
   ObservedGroup,
   ObservedListener,
-  ObservedNamespace,
   WiringFacts,
 } from '../diff/wiring/index.js';
 import { ingressRulesFromPermissions } from './ec2-security-group.js';
+import { DESCRIBE_SERVICES_BATCH } from './ecs-service.js';
 import { chunks, mapLimited, unlessNotFound } from './observe-helpers.js';
-import { servicesOfNamespace } from './servicediscovery-common.js';
+import { readDhcp, readNamespace, readVpcDns } from './wiring-dns-facts.js';
 
-/** DescribeServices takes at most 10 services per call. */
-const ECS_DESCRIBE_BATCH = 10;
-/** Cloud Map's attribute naming a CNAME instance's target. */
-const CNAME_ATTRIBUTE = 'AWS_INSTANCE_CNAME';
-/** The DHCP option key of the search domain list. */
-const DOMAIN_NAME_KEY = 'domain-name';
 /** The logical ids the renderer gives the VPC, the cluster and the load balancer. */
 const VPC_ID = 'vpc';
 const CLUSTER_ID = 'cluster';
@@ -106,64 +88,6 @@ function refIds(value: SpecValue | undefined, outputs: Outputs): string[] {
   });
 }
 
-async function readDhcp(clients: AwsClients, vpcId: string | undefined): Promise<WiringFacts['dhcp']> {
-  if (!vpcId) return undefined;
-  const vpcs = await unlessNotFound(() => clients.ec2.send(new DescribeVpcsCommand({ VpcIds: [vpcId] })));
-  const optionsId = vpcs?.Vpcs?.[0]?.DhcpOptionsId;
-  if (!optionsId || optionsId === 'default') return undefined;
-  const res = await unlessNotFound(() =>
-    clients.ec2.send(new DescribeDhcpOptionsCommand({ DhcpOptionsIds: [optionsId] })),
-  );
-  const config = res?.DhcpOptions?.[0]?.DhcpConfigurations ?? [];
-  const domainNames = config
-    .filter((c) => c.Key === DOMAIN_NAME_KEY)
-    .flatMap((c) => c.Values ?? [])
-    .flatMap((v) => (v.Value ?? '').split(/\s+/))
-    .filter((w) => w !== '');
-  return { id: optionsId, domainNames };
-}
-
-async function readNamespace(
-  clients: AwsClients,
-  name: string,
-): Promise<{ namespace?: ObservedNamespace; dnsServices: ObservedDnsService[] }> {
-  const sd = clients.servicediscovery;
-  let found: NamespaceSummary | undefined;
-  for await (const page of paginateListNamespaces({ client: sd }, {})) {
-    found = (page.Namespaces ?? []).find((n) => n.Name === name && n.Type === 'DNS_PRIVATE');
-    if (found) break;
-  }
-  if (!found?.Id) return { dnsServices: [] };
-  const id = found.Id;
-  const ns = await unlessNotFound(() => sd.send(new GetNamespaceCommand({ Id: id })));
-  const zoneId = ns?.Namespace?.Properties?.DnsProperties?.HostedZoneId;
-  const zone = zoneId
-    ? await unlessNotFound(() => clients.route53.send(new GetHostedZoneCommand({ Id: zoneId })))
-    : undefined;
-  const vpcIds = (zone?.VPCs ?? []).flatMap((v) => (v.VPCId ? [v.VPCId] : []));
-  const services: { Id: string; Arn: string; Name: string }[] = [];
-  for (const s of await servicesOfNamespace(sd, id))
-    if (s.Id && s.Arn && s.Name) services.push({ Id: s.Id, Arn: s.Arn, Name: s.Name });
-  const dnsServices = await mapLimited(services, async (s): Promise<ObservedDnsService> => {
-    const instances: { id: string; cname?: string }[] = [];
-    for await (const page of paginateListInstances({ client: sd }, { ServiceId: s.Id })) {
-      for (const i of page.Instances ?? []) {
-        const cname = i.Attributes?.[CNAME_ATTRIBUTE];
-        instances.push({ id: i.Id ?? '', ...(cname ? { cname } : {}) });
-      }
-    }
-    return { id: s.Id, arn: s.Arn, name: s.Name.toLowerCase(), instances };
-  });
-  return {
-    namespace: {
-      id,
-      name: found.Name ?? name,
-      vpcIds,
-    },
-    dnsServices,
-  };
-}
-
 function ecsFacts(s: Service): ObservedEcsService {
   return {
     name: s.serviceName ?? '',
@@ -183,7 +107,7 @@ async function readEcsServices(
   byName: ReadonlyMap<string, string>,
 ): Promise<Record<string, ObservedEcsService>> {
   const out: Record<string, ObservedEcsService> = {};
-  for (const batch of chunks([...byName.keys()], ECS_DESCRIBE_BATCH)) {
+  for (const batch of chunks([...byName.keys()], DESCRIBE_SERVICES_BATCH)) {
     const res = await unlessNotFound(() =>
       clients.ecs.send(new DescribeServicesCommand({ cluster, services: batch })),
     );
@@ -362,8 +286,9 @@ export async function readWiringFacts(input: WiringFactsInput): Promise<WiringFa
     if (r.kind === 'ecs.Cluster' && r.logicalId === CLUSTER_ID) clusterName = r.name;
   }
   const cluster = outputString(outputs, CLUSTER_ID, 'arn') ?? clusterName;
-  const [dhcp, discovery, ecsServices, dbEntries, cacheEntries, lb] = await Promise.all([
+  const [dhcp, vpcDns, discovery, ecsServices, dbEntries, cacheEntries, lb] = await Promise.all([
     readDhcp(clients, vpcId),
+    readVpcDns(clients, vpcId),
     readNamespace(clients, input.namespaceName),
     cluster && ecsNames.size > 0
       ? readEcsServices(clients, cluster, ecsNames)
@@ -387,6 +312,7 @@ export async function readWiringFacts(input: WiringFactsInput): Promise<WiringFa
     namespaceName: input.namespaceName,
     ...(vpcId ? { vpcId } : {}),
     ...(dhcp ? { dhcp } : {}),
+    ...(vpcDns ? { vpcDns } : {}),
     ...(discovery.namespace ? { namespace: discovery.namespace } : {}),
     dnsServices: discovery.dnsServices,
     ecsServices,

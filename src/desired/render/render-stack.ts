@@ -7,6 +7,7 @@
  */
 import type { ResolvedStack } from '../resolved-types.js';
 import type { DesiredResource, DesiredStack } from '../resource-types.js';
+import { awsLimitProblems } from './aws-limits.js';
 import { compareStrings } from './canonical.js';
 import type { RenderContext } from './context.js';
 import { dataBindings } from './data-env.js';
@@ -31,7 +32,8 @@ import { validateStack } from './validate.js';
 /**
  * Renders `resolved` into its desired resources, sorted by logical id, each spec canonical.
  *
- * @throws RenderError (`RENDER_INVALID`) listing every problem of the input with its location.
+ * @throws RenderError (`RENDER_INVALID`) listing every problem of the input with its location, or
+ * every AWS size limit the rendered resources exceed (aws-limits.ts).
  * @example
  * const desired = renderStack(resolveStack(compose, stackFile, cli));
  * desired.resources.map((r) => r.logicalId); // ['alb', 'cluster', 'igw', …]
@@ -61,6 +63,8 @@ export function renderStack(resolved: ResolvedStack): DesiredStack {
     ...renderComposedParameters(ctx),
     ...renderAutoscaling(model),
   ].sort((a, b) => compareStrings(a.logicalId, b.logicalId));
+  const tooLarge = awsLimitProblems(resolved, resources);
+  if (tooLarge.length > 0) throw new RenderError(tooLarge);
   validateGraph(resources);
 
   return {

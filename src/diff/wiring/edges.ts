@@ -19,12 +19,13 @@ import type { ComposeService } from '../../desired/compose-types.js';
 import { compareStrings } from '../../desired/render/canonical.js';
 import { buildModel, type ServiceModel, type ServiceRole } from '../../desired/render/model.js';
 import { publicEndpoints } from '../../desired/render/public-endpoints.js';
+import { POSTGRES_PORT, REDIS_PORT } from '../../desired/render/render-security-groups.js';
 import type { ResolvedStack } from '../../desired/resolved-types.js';
 
-/** PostgreSQL's port: a managed Postgres callee listens there. */
-export const MANAGED_POSTGRES_PORT = 5432;
-/** Redis's port: a managed Redis callee listens there. */
-export const MANAGED_REDIS_PORT = 6379;
+/** PostgreSQL's port: a managed Postgres callee listens there (the port its security group opens). */
+export const MANAGED_POSTGRES_PORT = POSTGRES_PORT;
+/** Redis's port: a managed Redis callee listens there (the port its security group opens). */
+export const MANAGED_REDIS_PORT = REDIS_PORT;
 
 /** Default ports of the URL schemes an app commonly writes. */
 export const SCHEME_DEFAULT_PORTS: Readonly<Record<string, number>> = {

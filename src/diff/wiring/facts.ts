@@ -77,6 +77,11 @@ export interface WiringFacts {
   /** The namespace name the stack should have (from the render). */
   readonly namespaceName: string;
   readonly vpcId?: string;
+  /**
+   * The VPC's `enableDnsSupport` and `enableDnsHostnames`: a private hosted zone (the namespace) answers
+   * only when both are on. Absent when they could not be read.
+   */
+  readonly vpcDns?: { readonly support: boolean; readonly hostnames: boolean };
   /** The VPC's DHCP options set, and its `domain-name` words; absent when the VPC has none. */
   readonly dhcp?: { readonly id: string; readonly domainNames: readonly string[] };
   readonly namespace?: ObservedNamespace;

@@ -152,6 +152,10 @@ function resolvesPrivate(edge: PrivateEdge, facts: WiringFacts): WiringCheck {
   // An empty list is moto's (its private zones carry no VPC); AWS never has a private zone without one.
   if (facts.vpcId === undefined || (ns.vpcIds.length > 0 && !ns.vpcIds.includes(facts.vpcId)))
     return fail(`namespace ${ns.name} (${ns.id}) is not associated with the stack VPC ${facts.vpcId ?? '?'}`);
+  if (facts.vpcDns !== undefined && !(facts.vpcDns.support && facts.vpcDns.hostnames))
+    return fail(
+      `VPC ${facts.vpcId} has enableDnsSupport=${facts.vpcDns.support}, enableDnsHostnames=${facts.vpcDns.hostnames}: its private zones (the namespace ${ns.name}) do not answer until both are true`,
+    );
   if (edge.calleeRole === 'one-off') return fail(`one-off task ${edge.callee} registers no DNS name`);
   const dns = facts.dnsServices.find((s) => s.name === edge.label);
   if (!dns) return fail(`no Cloud Map service "${edge.label}" in namespace ${ns.name} (${ns.id})`);

@@ -7,6 +7,7 @@
 import type { CallStatsRow, CallStatsTotals } from '../../../src/aws/call-stats.js';
 import type { PlanJson, PlanJsonStep } from '../../../src/diff/plan-json.js';
 import type { ApplyReport } from '../../../src/reconcilers/engine-types.js';
+import type { PreflightProblem } from '../../../src/reconcilers/preflight.js';
 import { type CliResult, parseJson } from './harness.js';
 
 /** `--stats` as printed inside the JSON document. */
@@ -15,8 +16,11 @@ export interface StatsJson {
   readonly calls: readonly CallStatsRow[];
 }
 
-/** `plan --output json [--stats]`. */
-export type PlanOutput = PlanJson & { readonly stats?: StatsJson };
+/** `plan --output json [--stats]`, with the problems that would stop reconcile at preflight. */
+export type PlanOutput = PlanJson & {
+  readonly stats?: StatsJson;
+  readonly preflight?: readonly PreflightProblem[];
+};
 
 /** `reconcile|destroy --output json [--stats]`. */
 export interface ApplyOutput {

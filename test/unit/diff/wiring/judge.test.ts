@@ -304,6 +304,22 @@ describe('judgeEdges: verdict per edge from observed facts', () => {
       why: 'DHCP options without the namespace',
     },
     {
+      edge: apiEdge,
+      change: (f) => ({ ...f, vpcDns: { support: true, hostnames: false } }),
+      ok: false,
+      check: 'resolves',
+      reason: `VPC ${VPC} has enableDnsSupport=true, enableDnsHostnames=false`,
+      why: 'a VPC without DNS hostnames: its private zones do not answer',
+    },
+    {
+      edge: apiEdge,
+      change: (f) => ({ ...f, vpcDns: { support: true, hostnames: true } }),
+      ok: true,
+      check: 'resolves',
+      reason: `api.${NS} → srv-api`,
+      why: 'both DNS attributes on',
+    },
+    {
       edge: { ...apiEdge, calleeRole: 'one-off' },
       ok: false,
       check: 'resolves',
