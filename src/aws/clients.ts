@@ -18,19 +18,47 @@ import { Route53Client } from '@aws-sdk/client-route-53';
 import { ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
+import { attachCallSites } from './call-site.js';
 import type { CallStats } from './call-stats.js';
 import { attachCallStats } from './call-stats-middleware.js';
+import { attachDeadline } from './deadline.js';
 import { attachFaultInjectionFromEnv } from './fault-injection.js';
 import type { AwsClients } from './types.js';
 
 /** SDK attempts per call; p-retry wraps whole steps on top, so layers must not multiply further. */
 export const SDK_MAX_ATTEMPTS = 3;
 
-/** A call that has not answered by then is failed (and retried by the SDK): a hung connection must not stall a pass forever. */
-export const REQUEST_TIMEOUT_MS = 60_000;
+/**
+ * One HTTP attempt that has not been answered in full by then fails with `TimeoutError` (the SDK then
+ * retries it). Control-plane calls answer in well under a second; 10 s leaves room for a slow page of a
+ * large describe. With `throwOnRequestTimeout` this is a hard limit: without it the SDK only logs a
+ * warning and waits on (a server that accepted and never answered hung `plan` for ~400 s).
+ */
+export const REQUEST_TIMEOUT_MS = 10_000;
 
-/** Time allowed to open a connection. */
-export const CONNECTION_TIMEOUT_MS = 5_000;
+/** Time allowed to open a connection (counted inside {@link REQUEST_TIMEOUT_MS}). */
+export const CONNECTION_TIMEOUT_MS = 3_000;
+
+/**
+ * The worst case of one call that never gets an answer: {@link SDK_MAX_ATTEMPTS} attempts of
+ * {@link REQUEST_TIMEOUT_MS} each, plus under 1 s of SDK backoff between them. Reads are not retried
+ * again above the SDK (a timeout classifies `unknown`), so this bounds one read: about 31 s.
+ */
+export const CALL_WORST_CASE_MS = SDK_MAX_ATTEMPTS * REQUEST_TIMEOUT_MS + 1_000;
+
+/**
+ * Overrides {@link REQUEST_TIMEOUT_MS} (milliseconds, positive integer): lets the timeout tests run in
+ * well under a second, and an operator on a very slow link raise it. Invalid values are ignored.
+ */
+export const REQUEST_TIMEOUT_ENV = 'STACKCTL_AWS_REQUEST_TIMEOUT_MS';
+
+/** The request timeout from {@link REQUEST_TIMEOUT_ENV}, else the default. */
+export function requestTimeoutFromEnv(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): number {
+  const n = Number(env[REQUEST_TIMEOUT_ENV]?.trim() || Number.NaN);
+  return Number.isSafeInteger(n) && n > 0 ? n : REQUEST_TIMEOUT_MS;
+}
 
 /** Options for {@link createAwsClients}. */
 export interface AwsClientOptions {
@@ -46,23 +74,33 @@ export interface AwsClientOptions {
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
   /** @default 3 */
   readonly maxAttempts?: number;
+  /** Per-attempt timeout. @default {@link requestTimeoutFromEnv} ({@link REQUEST_TIMEOUT_MS}) */
+  readonly requestTimeoutMs?: number;
+  /** Every call of the bundle fails once this many ms have passed (see `attachDeadline`). @default none */
+  readonly deadlineMs?: number;
   /** Counts every call of every client (see `attachCallStats`). @default no accounting */
   readonly stats?: CallStats;
 }
 
 /**
- * Creates every client the product uses, configured alike (`retryMode: 'adaptive'`).
+ * Creates every client the product uses, configured alike (`retryMode: 'adaptive'`, hard per-attempt
+ * timeouts), each failure tagged with its call site.
  *
  * @example
  * const clients = createAwsClients({ region: 'eu-west-1', endpoint: 'http://127.0.0.1:5000' });
  */
 export function createAwsClients(options: AwsClientOptions): AwsClients {
   const endpoint = options.endpoint ?? process.env.AWS_ENDPOINT_URL;
+  const requestTimeout = options.requestTimeoutMs ?? requestTimeoutFromEnv();
   const config = {
     region: options.region,
     retryMode: 'adaptive',
     maxAttempts: options.maxAttempts ?? SDK_MAX_ATTEMPTS,
-    requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, connectionTimeout: CONNECTION_TIMEOUT_MS },
+    requestHandler: {
+      requestTimeout: requestTimeout,
+      connectionTimeout: Math.min(CONNECTION_TIMEOUT_MS, requestTimeout),
+      throwOnRequestTimeout: true,
+    },
     ...(endpoint ? { endpoint } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
     ...(options.credentials ? { credentials: { ...options.credentials } } : {}),
@@ -85,6 +123,9 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     sts: new STSClient(config),
     tagging: new ResourceGroupsTaggingAPIClient(config),
   };
+  // Every failure names its call (`ecs:CreateService`), endpoint and attempts (see call-site.ts).
+  attachCallSites(clients);
+  if (options.deadlineMs !== undefined) attachDeadline(clients, { deadlineMs: options.deadlineMs });
   if (options.stats) attachCallStats(clients, options.stats);
   // Crash tests only: inert unless STACKCTL_FAULT_KILL_AFTER_MUTATIONS is set (see fault-injection.ts).
   attachFaultInjectionFromEnv(clients);

@@ -12,6 +12,7 @@
  */
 import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import { StackctlError } from '../errors.js';
+import { type AwsCallSite, callSiteOf, describeCallSite, formatCallName } from './call-site.js';
 import {
   AWS_ERROR_CLASSES,
   type AwsErrorClass,
@@ -85,6 +86,8 @@ function httpStatusOf(e: NonNullable<ReturnType<typeof asErrorLike>>): number | 
 
 function classifyOnce(err: unknown): AwsErrorClass | undefined {
   if (err instanceof AwsCallError) return err.errorClass;
+  // A bounded retry already gave up on it: no layer above may start the same retries again.
+  if (err instanceof ServerFaultLimitError) return 'unknown';
   const e = asErrorLike(err);
   if (!e) return undefined;
   const message = typeof e.message === 'string' ? e.message : '';
@@ -188,6 +191,8 @@ export class AwsCallError extends StackctlError {
   readonly service: string;
   readonly operation: string;
   readonly errorClass: AwsErrorClass;
+  /** `service`, `operation`, plus the endpoint and SDK attempts when the client recorded them. */
+  readonly callSite: AwsCallSite;
   /** The AWS error code (`ThrottlingException`, `InvalidGroup.Duplicate`), when there is one. */
   readonly awsCode: string | undefined;
 
@@ -197,15 +202,87 @@ export class AwsCallError extends StackctlError {
     const raw = asErrorLike(options.cause)?.message;
     const detail = sanitizeAwsMessage(typeof raw === 'string' ? raw : String(options.cause));
     const prefix = options.context ? `${options.context}: ` : '';
+    const recorded = callSiteOf(options.cause);
+    const site: AwsCallSite = {
+      service: options.service,
+      operation: options.operation,
+      attempts: recorded?.attempts ?? 0,
+      ...(recorded?.endpoint ? { endpoint: recorded.endpoint } : {}),
+    };
     super(
       'AWS_CALL_FAILED',
-      `${prefix}${options.service} ${options.operation} failed (${CLASS_DESCRIPTIONS[errorClass]}${awsCode ? `, ${awsCode}` : ''}): ${detail}`,
+      `${prefix}${describeCallSite(site)} (${CLASS_DESCRIPTIONS[errorClass]}${awsCode ? `, ${awsCode}` : ''}): ${detail}`,
       { cause: options.cause },
     );
     this.name = 'AwsCallError';
     this.service = options.service;
     this.operation = options.operation;
+    this.callSite = site;
     this.errorClass = errorClass;
     this.awsCode = awsCode;
+  }
+}
+
+/**
+ * Normalised names of the errors AWS raises for its own failures (HTTP 5xx), as opposed to "busy" codes
+ * that mean another operation holds the resource. Throttles sent as 503 are matched as throttles first.
+ */
+const SERVER_FAULT_NAMES: ReadonlySet<string> = new Set([
+  'Server',
+  'ServiceUnavailable',
+  'InternalFailure',
+  'InternalError',
+  'InternalServerError',
+  'InternalServer',
+  'InternalService',
+  'ServiceFailure',
+]);
+
+/**
+ * True when `err` (or its cause) is AWS failing on its side: an HTTP 5xx or a 5xx-style error name that
+ * is not a throttle. These are retried a bounded number of times ({@link retryStep}'s
+ * `serverFaultRetries`), unlike "busy" conflicts, which clear when the other operation ends.
+ */
+export function isServerFault(err: unknown): boolean {
+  if (classifyAwsError(err) !== 'busy') return false;
+  let current: unknown = err;
+  for (let depth = 0; depth < MAX_CAUSE_DEPTH && current !== undefined; depth++) {
+    const e = asErrorLike(current);
+    if (!e) return false;
+    if (candidateCodes(e).some((c) => SERVER_FAULT_NAMES.has(c.replace(/(?<=.)(Exception|Fault)$/, ''))))
+      return true;
+    const status = httpStatusOf(e);
+    if (status !== undefined && status >= 500) return true;
+    current = e.cause;
+  }
+  return false;
+}
+
+/**
+ * AWS kept failing on its side (HTTP 5xx) after the step's bounded retries: reported as a failure naming
+ * the call, and never retried again in the same pass (the next pass starts afresh).
+ */
+export class ServerFaultLimitError extends StackctlError {
+  /** How many times the whole step ran. */
+  readonly stepAttempts: number;
+  /** The call that failed last, when its client carried the call-site middleware. */
+  readonly call: string | undefined;
+
+  constructor(stepAttempts: number, cause: unknown) {
+    const site = callSiteOf(cause);
+    // An AwsCallError already says which call failed: describe the SDK error it wraps.
+    const inner = cause instanceof AwsCallError ? cause.cause : cause;
+    const raw = asErrorLike(inner)?.message;
+    const detail = sanitizeAwsMessage(typeof raw === 'string' ? raw : String(inner));
+    const code = awsErrorCode(inner) ?? 'server error';
+    const what = site ? describeCallSite(site) : 'an AWS call failed';
+    super(
+      'AWS_SERVER_FAULT_LIMIT',
+      `${what}: AWS kept failing on its side (${code}: ${detail}); gave up after ${stepAttempts} tries of the step`,
+      { cause },
+    );
+    this.name = 'ServerFaultLimitError';
+    this.stepAttempts = stepAttempts;
+    this.call = site ? formatCallName(site) : undefined;
   }
 }

@@ -5,6 +5,19 @@
  *
  * @module
  */
+
+export {
+  type AwsCallSite,
+  attachCallSites,
+  attachCallSiteToClient,
+  CALL_SITE_ATTEMPT_MIDDLEWARE,
+  CALL_SITE_MIDDLEWARE,
+  callSiteOf,
+  describeCallSite,
+  formatCallName,
+  recordCallSite,
+  withCallSite,
+} from './call-site.js';
 export {
   type CallKind,
   type CallOutcome,
@@ -23,7 +36,22 @@ export {
   CALL_STATS_MIDDLEWARE,
   type ClientWithStack,
 } from './call-stats-middleware.js';
-export { type AwsClientOptions, createAwsClients, SDK_MAX_ATTEMPTS } from './clients.js';
+export {
+  type AwsClientOptions,
+  CALL_WORST_CASE_MS,
+  CONNECTION_TIMEOUT_MS,
+  createAwsClients,
+  REQUEST_TIMEOUT_ENV,
+  REQUEST_TIMEOUT_MS,
+  requestTimeoutFromEnv,
+  SDK_MAX_ATTEMPTS,
+} from './clients.js';
+export {
+  attachDeadline,
+  DEADLINE_MIDDLEWARE,
+  DeadlineExceededError,
+  type DeadlineOptions,
+} from './deadline.js';
 export {
   AWS_ERROR_CLASSES,
   AwsCallError,
@@ -34,9 +62,11 @@ export {
   isAlreadyExists,
   isNotFound,
   isRetryable,
+  isServerFault,
   isThrottle,
   MAX_AWS_MESSAGE_LENGTH,
   RETRYABLE_CLASSES,
+  ServerFaultLimitError,
   sanitizeAwsMessage,
 } from './errors.js';
 export {
@@ -59,6 +89,7 @@ export {
   DEFAULT_STEP_MAX_TIMEOUT_MS,
   DEFAULT_STEP_MIN_TIMEOUT_MS,
   DEFAULT_STEP_RETRIES,
+  DEFAULT_STEP_SERVER_FAULT_RETRIES,
   NOT_READY_CODE,
   type RetryAttemptInfo,
   type RetryReason,

@@ -9,7 +9,13 @@
  * @module
  */
 import pRetry, { AbortError } from 'p-retry';
-import { type AwsErrorClass, classifyAwsError, RETRYABLE_CLASSES } from './errors.js';
+import {
+  type AwsErrorClass,
+  classifyAwsError,
+  isServerFault,
+  RETRYABLE_CLASSES,
+  ServerFaultLimitError,
+} from './errors.js';
 
 /** The longest a step keeps retrying: dependency waits (ENIs draining, IAM propagation) can take minutes. */
 export const DEFAULT_STEP_MAX_RETRY_TIME_MS = 10 * 60_000;
@@ -21,6 +27,13 @@ export const DEFAULT_STEP_MAX_TIMEOUT_MS = 30_000;
 export const DEFAULT_STEP_FACTOR = 2;
 /** Retry budget; in practice `maxRetryTime` ends a step first. */
 export const DEFAULT_STEP_RETRIES = 100;
+/**
+ * How many times a step is retried for AWS failing on its side (HTTP 5xx, `ServiceUnavailable`,
+ * `InternalFailure`) before it fails with a {@link ServerFaultLimitError} naming the call. Each try is
+ * itself up to `SDK_MAX_ATTEMPTS` HTTP attempts, so a call that keeps answering 500 is sent at most
+ * (1 + 3) × 3 = 12 times, over about 1 + 2 + 4 s of step backoff plus the SDK's sub-second delays.
+ */
+export const DEFAULT_STEP_SERVER_FAULT_RETRIES = 3;
 /** Stable code of the reconcilers' `NotReadyError`, matched by code so this layer does not import upward. */
 export const NOT_READY_CODE = 'NOT_READY';
 
@@ -49,6 +62,8 @@ export interface RetryStepOptions {
   readonly factor?: number;
   /** @default DEFAULT_STEP_RETRIES (100) */
   readonly retries?: number;
+  /** @default DEFAULT_STEP_SERVER_FAULT_RETRIES (3) */
+  readonly serverFaultRetries?: number;
   /** Stops retrying (operator shutdown, `--timeout`); the step rejects with the signal's reason. */
   readonly signal?: AbortSignal;
   /** Progress hook, e.g. to surface "waiting on X" as a condition. Not called for the final failure. */
@@ -101,7 +116,9 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
 /**
  * Runs `fn`, retrying it with randomized exponential backoff while it fails with a throttle, busy or
  * dependency error (or a `NotReadyError`, honouring its `retryAfterMs`), until `maxRetryTimeMs` has
- * passed. Any other error rejects at once, unchanged, so callers can still classify it.
+ * passed. Any other error rejects at once, unchanged, so callers can still classify it. AWS failing on
+ * its side (5xx) is retried only `serverFaultRetries` times, then rejects with a
+ * {@link ServerFaultLimitError} naming the call.
  *
  * `fn` must be idempotent as a whole: it is called again from the start.
  *
@@ -115,17 +132,26 @@ export async function retryStep<T>(fn: () => Promise<T>, options: RetryStepOptio
   const maxRetryTime = options.maxRetryTimeMs ?? DEFAULT_STEP_MAX_RETRY_TIME_MS;
   const retryOn = options.retryOn ?? RETRYABLE_CLASSES;
   const sleep = options.sleep ?? abortableSleep;
+  const serverFaultRetries = options.serverFaultRetries ?? DEFAULT_STEP_SERVER_FAULT_RETRIES;
   const started = performance.now();
   const elapsed = (): number => performance.now() - started;
+  let tries = 0;
+  let serverFaults = 0;
 
   const run = async (): Promise<T> => {
+    tries += 1;
     try {
       return await fn();
     } catch (thrown) {
       // p-retry only handles Error instances; anything else travels wrapped and is unwrapped at the end.
       const err = thrown instanceof Error ? thrown : new ThrownValue(thrown);
       // AbortError stops p-retry at once and rejects with `err` itself (its `originalError`).
-      throw retryReason(thrown, retryOn) === undefined ? new AbortError(err) : err;
+      if (retryReason(thrown, retryOn) === undefined) throw new AbortError(err);
+      if (isServerFault(thrown)) {
+        serverFaults += 1;
+        if (serverFaults > serverFaultRetries) throw new AbortError(new ServerFaultLimitError(tries, thrown));
+      }
+      throw err;
     }
   };
 

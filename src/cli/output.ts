@@ -5,6 +5,7 @@
  * @module
  */
 import { stringify as toYaml } from 'yaml';
+import { callSiteOf, sanitizeAwsMessage, withCallSite } from '../aws/index.js';
 import { formatProblem, type SourceLocation, StackctlError, type Warning } from '../errors.js';
 
 /** Exit codes shared by every command. */
@@ -47,8 +48,16 @@ interface ProblemLike {
   readonly field?: string | undefined;
 }
 
-/** A user-facing one-or-more-line description of any error, never a stack trace. */
+/**
+ * A user-facing one-or-more-line description of any error, never a stack trace. A raw AWS failure is
+ * led by the call that failed (`ecs:CreateService failed after 3 attempts (endpoint): …`); a stackctl
+ * error caused by one keeps its own text and ends with `(call: ecs:CreateService)`.
+ */
 export function describeError(err: unknown): string {
+  return withCallSite(describeErrorText(err), err, err instanceof StackctlError ? 'trail' : 'lead');
+}
+
+function describeErrorText(err: unknown): string {
   if (err instanceof StackctlError) {
     // Layers collect problems either as errors or as plain records (StackProblem, RenderProblem):
     // format them from their fields, which both shapes have.
@@ -59,7 +68,10 @@ export function describeError(err: unknown): string {
     }
     return err.describe();
   }
-  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  if (err instanceof Error) {
+    const message = callSiteOf(err) ? sanitizeAwsMessage(err.message) : err.message;
+    return `${err.name}: ${message}`;
+  }
   return String(err);
 }
 

@@ -82,6 +82,8 @@ export interface LoadStackProjectOptions extends ProjectLocation {
   readonly cli?: CliOverrides;
   /** Shell environment for interpolation. @default process.env */
   readonly env?: Readonly<Record<string, string>>;
+  /** Images the last successful reconcile deployed (see `ResolveStackInput.deployedImages`). */
+  readonly deployedImages?: Readonly<Record<string, string>>;
 }
 
 /** Everything loaded for one stack. */
@@ -93,11 +95,15 @@ export interface StackProject {
   readonly desired: DesiredStack;
 }
 
+/** A stack loaded and resolved but not rendered: enough to know its project, region and mode. */
+export type ResolvedStackProject = Omit<StackProject, 'desired'>;
+
 /**
- * Loads, resolves and renders one stack. Throws a StackctlError (with file, line and field) on any
- * invalid input; performs no AWS call, so invalid input can never cause a mutation.
+ * Loads and resolves one stack without rendering it: for commands that need the stack's identity
+ * (project, region, preset) but not its resources, such as `destroy`, which must work even when a
+ * render would fail (a `build:` service without an image). Performs no AWS call.
  */
-export function loadStackProject(options: LoadStackProjectOptions): StackProject {
+export function resolveStackProject(options: LoadStackProjectOptions): ResolvedStackProject {
   const composeFile = findComposeFile(options);
   const stackFile = loadStackFile(findStackFile(composeFile, options.stack));
   const compose = loadCompose({
@@ -111,7 +117,16 @@ export function loadStackProject(options: LoadStackProjectOptions): StackProject
     stackFile,
     ...(options.cli ? { cli: options.cli } : {}),
     ...(options.projectOverride ? { projectOverride: options.projectOverride } : {}),
+    ...(options.deployedImages ? { deployedImages: options.deployedImages } : {}),
   });
-  const desired = renderStack(resolved);
-  return { composeFile, compose, stackFile, resolved, desired };
+  return { composeFile, compose, stackFile, resolved };
+}
+
+/**
+ * Loads, resolves and renders one stack. Throws a StackctlError (with file, line and field) on any
+ * invalid input; performs no AWS call, so invalid input can never cause a mutation.
+ */
+export function loadStackProject(options: LoadStackProjectOptions): StackProject {
+  const project = resolveStackProject(options);
+  return { ...project, desired: renderStack(project.resolved) };
 }

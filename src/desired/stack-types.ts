@@ -101,8 +101,12 @@ export interface StackFile {
   readonly locations: Readonly<Record<string, SourceLocation>>;
 }
 
-/** The layer that set a resolved value. */
-export const LAYERS = ['default', 'compose', 'mode', 'stack-file', 'cli'] as const;
+/**
+ * The layer that set a resolved value, lowest first. `deployed` is the image a successful reconcile
+ * recorded in the state table for a service no other layer gives one (a `build:` service deployed with
+ * `--image`), so later commands need not repeat the flag.
+ */
+export const LAYERS = ['default', 'deployed', 'compose', 'mode', 'stack-file', 'cli'] as const;
 /** A configuration layer. */
 export type Layer = (typeof LAYERS)[number];
 

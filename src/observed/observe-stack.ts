@@ -7,10 +7,12 @@
  *
  * @module
  */
+import { sanitizeAwsMessage, withCallSite } from '../aws/index.js';
 import type { AwsClients } from '../aws/types.js';
 import type { DesiredResource, ResourceKind } from '../desired/resource-types.js';
 import { isOwnedBy } from '../desired/tags.js';
 import { resolveRefsPartial } from '../diff/index.js';
+import { StackctlError } from '../errors.js';
 import type { ObservedResource, Observer, ObserveTarget } from './types.js';
 
 /** Kinds grouped so each level only references kinds of earlier levels. */
@@ -66,6 +68,31 @@ export interface ObservedStack {
   readonly unsupportedKinds: ReadonlySet<ResourceKind>;
 }
 
+/** Most logical ids an {@link ObserveKindError} lists before it says "and N more". */
+const MAX_IDS_NAMED = 3;
+
+/**
+ * Reading one kind failed: names the kind and the logical ids it was reading, plus the AWS call that
+ * failed (from the cause's call site), so `plan` says `observing ecs.Service (service/web): ecs:Describe…`
+ * instead of a bare AWS error. The cause is kept, so the failure still classifies (throttle, busy…).
+ */
+export class ObserveKindError extends StackctlError {
+  readonly kind: ResourceKind;
+  readonly logicalIds: readonly string[];
+
+  constructor(kind: ResourceKind, logicalIds: readonly string[], cause: unknown) {
+    const shown = logicalIds.slice(0, MAX_IDS_NAMED).join(', ');
+    const more = logicalIds.length > MAX_IDS_NAMED ? ` and ${logicalIds.length - MAX_IDS_NAMED} more` : '';
+    const ids = logicalIds.length > 0 ? ` (${shown}${more})` : '';
+    const detail =
+      cause instanceof Error ? `${cause.name}: ${sanitizeAwsMessage(cause.message)}` : String(cause);
+    super('OBSERVE_FAILED', `observing ${kind}${ids}: ${withCallSite(detail, cause)}`, { cause });
+    this.name = 'ObserveKindError';
+    this.kind = kind;
+    this.logicalIds = logicalIds;
+  }
+}
+
 /** Reads every kind of the stack. Makes read calls only. */
 export async function observeStack(input: ObserveStackInput): Promise<ObservedStack> {
   const outputs = new Map<string, Readonly<Record<string, string | number>>>();
@@ -82,12 +109,15 @@ export async function observeStack(input: ObserveStackInput): Promise<ObservedSt
           return [];
         }
         const targets = targetsOf(kind, desiredByKind.get(kind) ?? [], input.remembered ?? [], outputs);
-        const result = await observer.observe(targets, {
-          clients: input.clients,
-          project: input.project,
-          stack: input.stack,
-          outputs,
-        });
+        const result = await observer
+          .observe(targets, { clients: input.clients, project: input.project, stack: input.stack, outputs })
+          .catch((err: unknown) => {
+            throw new ObserveKindError(
+              kind,
+              targets.map((t) => t.logicalId),
+              err,
+            );
+          });
         input.onKind?.(kind, result.length);
         return result;
       }),

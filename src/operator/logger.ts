@@ -3,11 +3,13 @@
  * them. The logger is injected everywhere (never a global), so tests capture lines and assert on fields.
  *
  * House style (reconciler-anchors §e): a constant message plus fields (`stack`, `fence`, `owner`…),
- * never values formatted into the message. Callers pass errors as `error`; only their name, code and
- * message are written, and those are already redacted by the layer that raised them.
+ * never values formatted into the message. Callers pass errors as `error`; only their name, code,
+ * message and, for AWS failures, the call (`ecs:CreateService`) are written, and those are already
+ * redacted by the layer that raised them.
  *
  * @module
  */
+import { callSiteOf, formatCallName } from '../aws/index.js';
 
 /** Severities, lowest first. */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -41,7 +43,13 @@ export interface JsonLoggerOptions {
 function plain(value: unknown): unknown {
   if (value instanceof Error) {
     const code = (value as { code?: unknown }).code;
-    return { name: value.name, message: value.message, ...(typeof code === 'string' ? { code } : {}) };
+    const site = callSiteOf(value);
+    return {
+      name: value.name,
+      message: value.message,
+      ...(typeof code === 'string' ? { code } : {}),
+      ...(site ? { call: formatCallName(site) } : {}),
+    };
   }
   return value;
 }

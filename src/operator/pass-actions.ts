@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { sanitizeAwsMessage, withCallSite } from '../aws/index.js';
 import { StackctlError } from '../errors.js';
 import type { RememberedResource } from '../observed/observe-stack.js';
 import type { Health } from '../observed/types.js';
@@ -28,7 +29,11 @@ export const MAX_PASS_ERROR_LENGTH = 300;
  */
 export function shortError(err: unknown): string {
   if (!(err instanceof Error)) return String(err).slice(0, MAX_PASS_ERROR_LENGTH);
-  const head = err instanceof StackctlError ? err.describe() : `${err.name}: ${err.message}`;
+  const own =
+    err instanceof StackctlError ? err.describe() : `${err.name}: ${sanitizeAwsMessage(err.message)}`;
+  // A raw AWS failure leads with its call (`ecs:CreateService failed after 3 attempts (…): …`); a stackctl
+  // error caused by one ends with `(call: dynamodb:PutItem)`.
+  const head = withCallSite(own, err, err instanceof StackctlError ? 'trail' : 'lead');
   const problems = (err as { problems?: readonly { message?: unknown; field?: unknown }[] }).problems ?? [];
   const details = problems
     .slice(0, 3)

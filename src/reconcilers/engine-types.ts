@@ -28,6 +28,8 @@ export interface StepError {
   /** The stackctl error code or the AWS error code, for scripts to match on. */
   readonly code?: string;
   readonly message: string;
+  /** The AWS call that failed, `service:Operation` (`ecs:CreateService`), when an AWS call failed. */
+  readonly call?: string;
 }
 
 /** The outcome of one plan step. */

@@ -6,6 +6,11 @@
  */
 export { documentClient } from './client.js';
 export {
+  type RecordDeployedImagesOptions,
+  readDeployedImages,
+  recordDeployedImages,
+} from './deployed-images.js';
+export {
   LeaseLostError,
   SpecConflictError,
   SpecTooLargeError,

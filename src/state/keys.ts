@@ -5,6 +5,7 @@
  * |------------------|-----------------------------|------------------------|
  * | stack spec       | `STACK#<project>#<stack>`   | `SPEC`                 |
  * | stack status     | `STACK#<project>#<stack>`   | `STATUS`               |
+ * | deployed images  | `STACK#<project>#<stack>`   | `IMAGES`               |
  * | resource journal | `STACK#<project>#<stack>`   | `RES#<logicalId>`      |
  * | event            | `STACK#<project>#<stack>`   | `EVT#<iso time>#<rnd>` |
  * | lease            | `LEASE#<project>#<stack>`   | `LEASE`                |
@@ -39,6 +40,7 @@ export const SPECS_PK_VALUE = 'SPEC';
 /** Sort keys and prefixes. */
 export const SK_SPEC = 'SPEC';
 export const SK_STATUS = 'STATUS';
+export const SK_IMAGES = 'IMAGES';
 export const SK_LEASE = 'LEASE';
 export const SK_RESOURCE_PREFIX = 'RES#';
 export const SK_EVENT_PREFIX = 'EVT#';
@@ -74,6 +76,11 @@ export function specKey(project: string, stack: string): ItemKey {
 /** Key of a stack's status item. */
 export function statusKey(project: string, stack: string): ItemKey {
   return { pk: stackPk(project, stack), sk: SK_STATUS };
+}
+
+/** Key of a stack's deployed-images item (`deployed-images.ts`). */
+export function imagesKey(project: string, stack: string): ItemKey {
+  return { pk: stackPk(project, stack), sk: SK_IMAGES };
 }
 
 /** Key of one journal entry. */

@@ -17,13 +17,31 @@ export interface AwsSession {
   readonly stats: CallStats;
 }
 
-/** Creates clients for `region`, honouring `--endpoint-url` / `AWS_ENDPOINT_URL` and `--aws-profile`. */
+/**
+ * The longest any command may keep calling AWS: a hang guard, far above any healthy pass (a Multi-AZ
+ * database create takes ~20 min), so a pass can never run for hours.
+ */
+export const COMMAND_DEADLINE_SECONDS = 60 * 60;
+
+/**
+ * A command's deadline: {@link COMMAND_DEADLINE_SECONDS}, or twice `--timeout` when that is longer
+ * (`reconcile --wait --timeout T` may spend T on the pass and T more waiting for health).
+ */
+export function commandDeadlineMs(flags: Pick<Flags, 'timeoutSeconds'>): number {
+  return Math.max(COMMAND_DEADLINE_SECONDS, 2 * (flags.timeoutSeconds ?? 0)) * 1000;
+}
+
+/**
+ * Creates clients for `region`, honouring `--endpoint-url` / `AWS_ENDPOINT_URL` and `--aws-profile`,
+ * with the command's deadline ({@link commandDeadlineMs}) on every call.
+ */
 export function openAwsSession(flags: Flags, region: string): AwsSession {
   const stats = new CallStats();
   const endpoint = flags.endpointUrl ?? process.env.AWS_ENDPOINT_URL;
   const clients = createAwsClients({
     region,
     stats,
+    deadlineMs: commandDeadlineMs(flags),
     ...(endpoint ? { endpoint } : {}),
     ...(flags.awsProfile ? { profile: flags.awsProfile } : {}),
   });

@@ -3,7 +3,11 @@
  *
  * @module
  */
-import { loadStackProject, type StackProject } from '../../desired/load-project.js';
+import {
+  type LoadStackProjectOptions,
+  loadStackProject,
+  type StackProject,
+} from '../../desired/load-project.js';
 import type { Flags } from '../args.js';
 import { UsageError } from '../args.js';
 
@@ -15,7 +19,12 @@ export function requireStack(flags: Flags): string {
 
 /** Loads compose + stack file and renders, from global flags. Performs no AWS call. */
 export function loadFromFlags(flags: Flags, stack: string): StackProject {
-  return loadStackProject({
+  return loadStackProject(loadOptionsFromFlags(flags, stack));
+}
+
+/** Where and how to load `stack`, from global flags (`-C`, `-f`, `--profile`, `-p`, `--image`, `--region`). */
+export function loadOptionsFromFlags(flags: Flags, stack: string): LoadStackProjectOptions {
+  return {
     stack,
     ...(flags.cwd ? { cwd: flags.cwd } : {}),
     ...(flags.file ? { file: flags.file } : {}),
@@ -26,5 +35,5 @@ export function loadFromFlags(flags: Flags, stack: string): StackProject {
       ...(flags.region ? { region: flags.region } : {}),
     },
     env: process.env as Record<string, string>,
-  });
+  };
 }

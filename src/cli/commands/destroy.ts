@@ -6,6 +6,7 @@
 import { formatPlanText, planToJsonValue } from '../../diff/index.js';
 import { StackctlError } from '../../errors.js';
 import { planPass, reconcilePass } from '../../reconcilers/reconcile-stack.js';
+import type { StackRef } from '../../state/index.js';
 import { EXIT, paint } from '../output.js';
 import {
   openAwsSession,
@@ -15,36 +16,69 @@ import {
   stateTableName,
   statsJson,
 } from './aws-context.js';
-import { loadFromFlags, requireStack } from './common.js';
+import { requireStack } from './common.js';
+import {
+  describeSpecOutcome,
+  type OperatorSpecOutcome,
+  pauseForDestroy,
+  readOperatorSpec,
+  readRememberedResources,
+  settleSpecAfterDestroy,
+} from './destroy-state.js';
+import { discoverStackProjects, loadDestroyTarget } from './destroy-target.js';
 import { reportExitCode } from './reconcile.js';
+import { actor, openStateSession } from './remote-context.js';
 import type { Command } from './types.js';
 
 /** `destroy --stack S [--yes]`. */
 export const destroyCommand: Command = {
   words: ['destroy'],
-  usage: 'stackctl destroy --stack S [--yes] [--allow-data-loss] [--output text|json] [--stats]',
+  usage:
+    'stackctl destroy --stack S [-p PROJECT] [--region R] [--yes] [--allow-data-loss] [--output text|json] [--stats]',
   summary:
-    "Deletes every resource carrying this stack's ownership tags, in reverse order, after showing the plan and asking for confirmation (skip with --yes). Databases and caches are kept unless --allow-data-loss; other stacks are never touched.",
+    "Deletes every resource carrying this stack's ownership tags, in reverse order, after showing the plan and asking for confirmation (skip with --yes). Databases and caches are kept unless --allow-data-loss; other stacks are never touched. Works without the compose file (from the stack file, or -p and --region). A pushed stack's operator spec is paused first and removed once the destroy is complete.",
   async run({ flags }, io) {
-    const project = loadFromFlags(flags, requireStack(flags));
-    const { clients, stats } = openAwsSession(flags, project.desired.region);
+    const target = await loadDestroyTarget(flags, requireStack(flags), (region, stack) =>
+      discoverStackProjects(openAwsSession(flags, region).clients, stack),
+    );
+    const { desired } = target;
+    const { clients, stats } = openAwsSession(flags, desired.region);
+    const table = stateTableName(flags);
+    const journalRef: StackRef = {
+      client: clients.dynamodb,
+      table,
+      project: desired.project,
+      stack: desired.stack,
+    };
+    const specSession = openStateSession(flags, desired.region);
+    const specRef: StackRef = {
+      ...journalRef,
+      client: specSession.clients.dynamodb,
+      table: specSession.table,
+    };
     const input = {
-      desired: project.desired,
+      desired,
       clients,
-      finalSnapshot: project.resolved.preset.finalSnapshotOnDelete,
+      finalSnapshot: target.finalSnapshot,
       allowDataLoss: flags.allowDataLoss,
       destroy: true,
     };
     const json = flags.output === 'json';
+    const spec = await readOperatorSpec(specRef);
+    if (target.source !== 'compose' && !json) {
+      io.err(
+        `Destroying ${desired.project}/${desired.stack} (${desired.region}) from its ownership tags and the state table ${table}: the ${target.source === 'resolved' ? 'stack does not render' : 'compose file is not used'}.\n`,
+      );
+    }
     if (!flags.yes) {
-      const preview = await planPass(input);
+      const preview = await planPass(input, await readRememberedResources(journalRef));
       io.err(formatPlanText(preview.plan, { color: flags.color }));
-      if (preview.plan.summary.delete === 0) {
+      if (preview.plan.summary.delete === 0 && !spec) {
         io.err('Nothing to destroy.\n');
         return EXIT.ok;
       }
       const ok = await io.confirm(
-        `Destroy ${preview.plan.summary.delete} resources of stack ${project.desired.stack}?`,
+        `Destroy ${preview.plan.summary.delete} resources of stack ${desired.stack}${spec ? ' and remove its operator spec (pushed stack)' : ''}?`,
       );
       if (!ok) {
         throw new StackctlError(
@@ -53,29 +87,48 @@ export const destroyCommand: Command = {
         );
       }
     }
-    const result = await reconcilePass({
-      ...input,
-      state: { table: stateTableName(flags) },
-      ...(json ? {} : { onProgress: progressPrinter(io, flags) }),
-    });
+    const by = actor();
+    const paused = spec ? await pauseForDestroy(specRef, spec, by) : undefined;
+    if (paused && !json && paused !== spec) {
+      io.err(
+        `Paused the operator spec of ${desired.project}/${desired.stack} (generation ${paused.generation}) so the operator stops reconciling it during the destroy.\n`,
+      );
+    }
+    let result: Awaited<ReturnType<typeof reconcilePass>>;
+    try {
+      result = await reconcilePass({
+        ...input,
+        state: { table },
+        ...(json ? {} : { onProgress: progressPrinter(io, flags) }),
+      });
+    } catch (err) {
+      // The spec stays paused: the operator must not recreate what this destroy may have deleted.
+      if (paused) io.err(describeSpecOutcome({ action: 'paused', generation: paused.generation }, specRef));
+      throw err;
+    }
+    const specOutcome: OperatorSpecOutcome = paused
+      ? await settleSpecAfterDestroy(specRef, paused, result.report, by)
+      : { action: 'none' };
     if (json) {
       printJson(io, {
         plan: planToJsonValue(result.plan),
         results: result.report.results,
         summary: result.report.summary,
         ok: result.report.ok,
+        operatorSpec: specOutcome,
         ...(flags.stats ? { stats: statsJson(stats) } : {}),
       });
     } else {
       const c = paint(flags.color);
       const s = result.report.summary;
       io.out(
-        `Destroyed ${s.applied} resources of ${project.desired.project}/${project.desired.stack}; kept ${s.skipped}, failed ${s.failed}, blocked ${s.blocked}.\n`,
+        `Destroyed ${s.applied} resources of ${desired.project}/${desired.stack}; kept ${s.skipped}, failed ${s.failed}, blocked ${s.blocked}.\n`,
       );
       for (const r of result.report.results) {
         if (r.status === 'skipped') io.out(`  ${c.yellow('kept')} ${r.logicalId}: ${r.message ?? ''}\n`);
         if (r.status === 'failed') io.out(`  ${c.red('✗')} ${r.logicalId}: ${r.error?.message ?? ''}\n`);
       }
+      io.out(describeSpecOutcome(specOutcome, specRef));
       printStats(io, flags, stats);
     }
     return reportExitCode(result.report);

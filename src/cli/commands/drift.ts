@@ -40,7 +40,7 @@ export interface CollectedDrift {
  */
 export async function collectDrift(flags: Flags, io: Io): Promise<CollectedDrift> {
   const started = Date.now();
-  const selection = selectStacks(flags, io);
+  const selection = await selectStacks(flags, io);
   const stats = new Map<string, CallStats>();
   const results = await driftStacks({
     project: selection.project,

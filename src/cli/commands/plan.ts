@@ -5,15 +5,20 @@
  */
 import { formatPlanText, planToJsonValue } from '../../diff/index.js';
 import type { Plan } from '../../diff/types.js';
+import { type PreflightProblem, preflightLines, preflightProblems } from '../../reconcilers/preflight.js';
 import { planPass } from '../../reconcilers/reconcile-stack.js';
-import { EXIT, type ExitCode, printWarnings } from '../output.js';
+import { EXIT, type ExitCode, paint, printWarnings } from '../output.js';
 import { openAwsSession, printJson, printStats, statsJson } from './aws-context.js';
-import { loadFromFlags, requireStack } from './common.js';
+import { requireStack } from './common.js';
+import { loadWithDeployedImages } from './deployed-images.js';
 import type { Command } from './types.js';
 
-/** Exit code of a plan: 1 on conflicts, 2 when anything would change, else 0. */
-export function planExitCode(plan: Plan): ExitCode {
-  if (plan.summary.conflict > 0) return EXIT.error;
+/**
+ * Exit code of a plan: 1 on conflicts or other preflight problems (reconcile would refuse to start),
+ * 2 when anything would change, else 0.
+ */
+export function planExitCode(plan: Plan, preflight: readonly PreflightProblem[] = []): ExitCode {
+  if (plan.summary.conflict > 0 || preflight.length > 0) return EXIT.error;
   const changes = plan.summary.create + plan.summary.update + plan.summary.replace + plan.summary.delete;
   return changes > 0 || plan.summary.skip > 0 ? EXIT.changes : EXIT.ok;
 }
@@ -23,9 +28,9 @@ export const planCommand: Command = {
   words: ['plan'],
   usage: 'stackctl plan --stack S [--output text|json] [--image svc=ref] [--allow-data-loss] [--stats]',
   summary:
-    'Observes the stack in AWS and prints what reconcile would change: + create, ~ update (old → new), -/+ replace (reason), - delete. Exit 0 no changes, 2 changes, 1 error or conflict.',
+    'Observes the stack in AWS and prints what reconcile would change: + create, ~ update (old → new), -/+ replace (reason), - delete, and the preflight problems (conflicts, missing hosted zones) that would stop reconcile before any change. Exit 0 no changes, 2 changes, 1 error, conflict or preflight problem.',
   async run({ flags }, io) {
-    const project = loadFromFlags(flags, requireStack(flags));
+    const project = await loadWithDeployedImages(flags, requireStack(flags));
     printWarnings(io, project.resolved.warnings);
     const { clients, stats } = openAwsSession(flags, project.desired.region);
     const { plan } = await planPass({
@@ -34,12 +39,21 @@ export const planCommand: Command = {
       finalSnapshot: project.resolved.preset.finalSnapshotOnDelete,
       allowDataLoss: flags.allowDataLoss,
     });
+    const preflight = await preflightProblems({ clients, project: project.desired.project, plan });
     if (flags.output === 'json') {
-      printJson(io, { ...planToJsonValue(plan), ...(flags.stats ? { stats: statsJson(stats) } : {}) });
+      printJson(io, {
+        ...planToJsonValue(plan),
+        preflight,
+        ...(flags.stats ? { stats: statsJson(stats) } : {}),
+      });
     } else {
       io.out(formatPlanText(plan, { color: flags.color }));
+      if (preflight.length > 0) {
+        const head = `reconcile would stop before any change (${preflight.length} problem(s)):`;
+        io.out(`${paint(flags.color).red(head)}\n${preflightLines(preflight)}\n`);
+      }
       printStats(io, flags, stats);
     }
-    return planExitCode(plan);
+    return planExitCode(plan, preflight);
   },
 };

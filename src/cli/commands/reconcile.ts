@@ -20,7 +20,8 @@ import {
   stateTableName,
   statsJson,
 } from './aws-context.js';
-import { loadFromFlags, requireStack } from './common.js';
+import { requireStack } from './common.js';
+import { loadWithDeployedImages, rememberDeployedImages } from './deployed-images.js';
 import type { Command } from './types.js';
 
 /** How long `--wait` waits by default. */
@@ -57,7 +58,7 @@ export const reconcileCommand: Command = {
       throw new UsageError(
         'reconcile runs one pass and needs --once (the long-running loop is `stackctl operator`)',
       );
-    const project = loadFromFlags(flags, requireStack(flags));
+    const project = await loadWithDeployedImages(flags, requireStack(flags));
     printWarnings(io, project.resolved.warnings);
     const { clients, stats } = openAwsSession(flags, project.desired.region);
     const c = paint(flags.color);
@@ -68,6 +69,7 @@ export const reconcileCommand: Command = {
       io.err(
         `reconciling ${project.desired.project}/${project.desired.stack} in ${project.desired.region}\n`,
       );
+    const startedAt = new Date();
     const result = await reconcilePass({
       desired: project.desired,
       clients,
@@ -77,6 +79,11 @@ export const reconcileCommand: Command = {
       ...(json ? {} : { onProgress: progressPrinter(io, flags) }),
       ...(signal ? { signal } : {}),
     });
+    await rememberDeployedImages(flags, project, result, startedAt).catch((err: unknown) =>
+      io.err(
+        `warning: the deployed images were not recorded in the state table (${describeError(err)}); later commands may need --image again\n`,
+      ),
+    );
     const onError = (): void => io.err('warning: the pass event was not recorded in the state table\n');
     await recordPassEvent({ clients, table: stateTableName(flags), report: result.report, onError });
     for (const cleanup of result.revisionCleanup) {
@@ -125,7 +132,7 @@ export const reconcileCommand: Command = {
       io.out(`${result.report.ok ? c.green(line) : c.red(line)}\n`);
       for (const r of result.report.results) {
         if (r.status === 'failed' || r.status === 'conflict')
-          io.out(`  ${c.red('✗')} ${r.logicalId}: ${r.error?.message ?? r.message ?? r.status}\n`);
+          io.out(`  ${c.red('✗')} ${r.kind} ${r.logicalId}: ${r.error?.message ?? r.message ?? r.status}\n`);
         if (r.status === 'blocked') io.out(`  - ${r.logicalId}: ${r.message ?? 'blocked'}\n`);
       }
       if (health && !health.healthy)

@@ -23,7 +23,7 @@ import { StackctlError } from '../../errors.js';
 import type { DriftStackInput } from '../../reconcilers/drift-pass.js';
 import { type Flags, UsageError } from '../args.js';
 import { describeError, type Io, printWarnings } from '../output.js';
-import { loadFromFlags } from './common.js';
+import { loadWithDeployedImages } from './deployed-images.js';
 
 /** The ignore file's name inside `.stackctl/`. */
 export const DRIFTIGNORE_FILE = 'driftignore';
@@ -52,7 +52,7 @@ export function loadDriftIgnore(composeFile: string): readonly IgnoreRule[] {
  *
  * @throws UsageError when neither or both are given, or `--all` finds no stack file.
  */
-export function selectStacks(flags: Flags, io: Io): SelectedStacks {
+export async function selectStacks(flags: Flags, io: Io): Promise<SelectedStacks> {
   if (flags.all === (flags.stack !== undefined)) {
     throw new UsageError('give either --stack NAME or --all (every .stackctl/*.yaml of the project)');
   }
@@ -71,7 +71,7 @@ export function selectStacks(flags: Flags, io: Io): SelectedStacks {
   let project: string | undefined;
   for (const stack of names) {
     try {
-      const loaded = loadFromFlags(flags, stack);
+      const loaded = await loadWithDeployedImages(flags, stack);
       printWarnings(io, loaded.resolved.warnings);
       project ??= loaded.desired.project;
       stacks.push({

@@ -33,6 +33,8 @@ export interface ServiceInput {
   readonly stackFile: StackFile;
   readonly service: ComposeService;
   readonly cli: CliOverrides;
+  /** Images recorded by the last successful reconcile, by service (the `deployed` layer). @default {} */
+  readonly deployedImages?: Readonly<Record<string, string>>;
   readonly mode: Mode;
   readonly preset: ModePreset;
 }
@@ -240,6 +242,7 @@ export function resolveService(input: ServiceInput): ServiceResult {
   const warnings: Warning[] = [];
 
   const image = layered<string>(
+    { value: input.deployedImages?.[name], layer: 'deployed' },
     { value: service.image, layer: 'compose', location: composeLocation(compose, `${p}.image`) },
     fromStackFile(stackFile, `${p}.image`, overrides?.image),
     { value: cli.images?.[name], layer: 'cli' },

@@ -42,6 +42,11 @@ export interface ResolveStackInput {
   readonly cli?: CliOverrides;
   /** `-p NAME`: beats every other source of the project name. */
   readonly projectOverride?: string;
+  /**
+   * Images the last successful reconcile deployed, by service: the `deployed` layer, below every other,
+   * so it only fills in services whose image comes from nowhere else. @default {}
+   */
+  readonly deployedImages?: Readonly<Record<string, string>>;
 }
 
 /** Stands in for a file location on values and problems that come from command-line flags. */
@@ -195,7 +200,15 @@ export function resolveStack(input: ResolveStackInput): ResolvedStack {
 
   const services: Record<string, ResolvedService> = {};
   for (const service of Object.values(compose.services)) {
-    const result = resolveService({ compose, stackFile, service, cli, mode: mode.value, preset });
+    const result = resolveService({
+      compose,
+      stackFile,
+      service,
+      cli,
+      ...(input.deployedImages ? { deployedImages: input.deployedImages } : {}),
+      mode: mode.value,
+      preset,
+    });
     services[service.name] = result.service;
     problems.push(...result.problems);
     warnings.push(...result.warnings);

@@ -446,7 +446,7 @@ describe('AwsCallError', () => {
       cause,
     });
     expect(err.message).toBe(
-      'service/web: ecs CreateService failed (waiting on a dependent resource, InvalidParameterException): Unable to assume role',
+      'service/web: ecs:CreateService failed (waiting on a dependent resource, InvalidParameterException): Unable to assume role',
     );
     expect(classifyAwsError(err)).toBe('dependency');
   });

@@ -128,6 +128,56 @@ describe('resolveStack layering', () => {
     expect(resolved.services.web?.image).toMatchObject({ value, layer });
   });
 
+  it.each([
+    {
+      reason: 'a build-only service takes the deployed image',
+      compose: undefined,
+      file: undefined,
+      cli: undefined,
+      value: 'nginx:1.26',
+      layer: 'deployed',
+    },
+    {
+      reason: 'compose image beats the deployed one',
+      compose: 'nginx:1.27',
+      file: undefined,
+      cli: undefined,
+      value: 'nginx:1.27',
+      layer: 'compose',
+    },
+    {
+      reason: 'stack-file image beats the deployed one',
+      compose: undefined,
+      file: 'nginx:1.28',
+      cli: undefined,
+      value: 'nginx:1.28',
+      layer: 'stack-file',
+    },
+    {
+      reason: '--image beats the deployed one',
+      compose: undefined,
+      file: undefined,
+      cli: 'nginx:1.29',
+      value: 'nginx:1.29',
+      layer: 'cli',
+    },
+  ])('deployed image: $reason', ({ compose, file, cli, value, layer }) => {
+    const yaml = file === undefined ? '' : `services:\n  web:\n    image: ${file}\n`;
+    const web = composeService('web', {
+      build: { context: '.' },
+      ...(compose === undefined ? {} : { image: compose }),
+    });
+
+    const resolved = resolveStack({
+      compose: composeModel({ services: [web] }),
+      stackFile: stackFile(yaml),
+      cli: cli ? { images: { web: cli } } : {},
+      deployedImages: { web: 'nginx:1.26' },
+    });
+
+    expect(resolved.services.web?.image).toMatchObject({ value, layer });
+  });
+
   it('leaves the image absent for a build-only service nobody supplies an image for', () => {
     const resolved = resolve([composeService('api', { build: { context: '.' } })]);
 
