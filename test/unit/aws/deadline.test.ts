@@ -59,13 +59,16 @@ describe('attachDeadline', () => {
     attachDeadline(clients, { deadlineMs: DEADLINE_MS });
     await vi.advanceTimersByTimeAsync(startAfterMs);
 
-    const before = await outcomeAfter(
-      clients.ecs.send(new ListClustersCommand({})),
-      DEADLINE_MS - startAfterMs - 2_000,
-    );
+    const first = clients.ecs.send(new ListClustersCommand({}));
+    // On a loaded machine the SDK's middleware may take a while to hand the request over: in flight
+    // means the handler holds it, so wait (in small fake-time steps) until it does.
+    if (startAfterMs === 0) await vi.waitFor(() => expect(sent()).toBe(1), { timeout: 10_000, interval: 10 });
+    const before = await outcomeAfter(first, DEADLINE_MS - startAfterMs - 2_000);
     if (startAfterMs === 0) expect(before).toBe('still pending');
 
-    const err = await outcomeAfter(clients.ecs.send(new ListClustersCommand({})), DEADLINE_MS + 2_000);
+    const second = clients.ecs.send(new ListClustersCommand({}));
+    if (startAfterMs === 0) await vi.waitFor(() => expect(sent()).toBe(2), { timeout: 10_000, interval: 10 });
+    const err = await outcomeAfter(second, DEADLINE_MS + 2_000);
     expect(err).toBeInstanceOf(DeadlineExceededError);
     expect(describeError(err)).toBe("ecs:ListClusters stopped: the command's deadline of 60 s has passed");
     expect(classifyAwsError(err)).toBe('unknown');
