@@ -77,9 +77,17 @@ async function revokeApiFromWeb(clients: ReturnType<typeof createAwsClients>): P
   );
   const group = SecurityGroups?.[0];
   const albGroup = await groupOf(clients, 'sg/alb');
-  const fromNetworks = (group?.IpPermissions ?? []).filter((p) =>
-    (p.UserIdGroupPairs ?? []).some((g) => g.GroupId !== undefined && g.GroupId !== albGroup),
-  );
+  // AWS merges the rules of one port into one permission: keep only its group pairs that are not the ALB.
+  const fromNetworks = (group?.IpPermissions ?? [])
+    .map((p) => ({
+      IpProtocol: p.IpProtocol,
+      FromPort: p.FromPort,
+      ToPort: p.ToPort,
+      UserIdGroupPairs: (p.UserIdGroupPairs ?? [])
+        .filter((g) => g.GroupId !== undefined && g.GroupId !== albGroup)
+        .map((g) => ({ GroupId: g.GroupId })),
+    }))
+    .filter((p) => p.UserIdGroupPairs.length > 0);
   if (!group?.GroupId || fromNetworks.length === 0) throw new Error('demo: dev has no api group to break');
   await clients.ec2.send(
     new RevokeSecurityGroupIngressCommand({ GroupId: group.GroupId, IpPermissions: fromNetworks }),
