@@ -56,6 +56,38 @@ function child(path: string, key: string): string {
   return path === '' ? key : `${path}.${key}`;
 }
 
+/**
+ * A list of ids (security groups, subnets) some of which are still refs that could not be resolved:
+ * rendering sorted it by logical id, AWS returns it in its own order, so position means nothing until
+ * every id is known.
+ */
+function isIdSetWithPendingRefs(d: readonly SpecValue[]): boolean {
+  return d.some(isRef) && d.every((x) => isRef(x) || typeof x === 'string');
+}
+
+/**
+ * True when `o` holds every known id of `d` and as many others as `d` has pending refs that are not
+ * changing: the unknown ids are whatever the refs will resolve to, so they are not drift by themselves.
+ */
+function idSetMatches(
+  d: readonly SpecValue[],
+  o: readonly unknown[],
+  isRefChanging: (r: Ref) => boolean,
+): boolean {
+  if (o.length !== d.length) return false;
+  const remaining = [...o];
+  for (const item of d) {
+    if (isRef(item)) {
+      if (isRefChanging(item)) return false;
+      continue;
+    }
+    const at = remaining.findIndex((x) => scalarsEqual(item, x));
+    if (at < 0) return false;
+    remaining.splice(at, 1);
+  }
+  return true;
+}
+
 function walk(
   path: string,
   d: SpecValue,
@@ -68,6 +100,10 @@ function walk(
     return;
   }
   if (isEmptyish(d) && isEmptyish(o)) return;
+  if (Array.isArray(d) && Array.isArray(o) && isIdSetWithPendingRefs(d)) {
+    if (!idSetMatches(d, o, isRefChanging)) out.push({ path, desired: d, observed: o });
+    return;
+  }
   if (Array.isArray(d)) {
     if (Array.isArray(o) && o.length === d.length) {
       d.forEach((item: SpecValue, i: number) => {

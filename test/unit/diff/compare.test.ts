@@ -135,4 +135,34 @@ describe('diffResource', () => {
     ]);
     expect(unknown).toEqual([]);
   });
+
+  it.each([
+    {
+      reason: 'the known id is there, in another position; the pending ref stands for the other one',
+      observed: ['sg-svc', 'sg-net'],
+      want: [],
+    },
+    {
+      reason: 'the known id is there in the same position',
+      observed: ['sg-net', 'sg-svc'],
+      want: [],
+    },
+    {
+      reason: 'the known id is missing: drift',
+      observed: ['sg-other', 'sg-svc'],
+      want: ['networkConfiguration.securityGroups'],
+    },
+    {
+      reason: 'one id too many: drift',
+      observed: ['sg-net', 'sg-svc', 'sg-extra'],
+      want: ['networkConfiguration.securityGroups'],
+    },
+  ])('compares an id list with a pending ref as a set: $reason', ({ observed, want }) => {
+    const desired: Spec = { networkConfiguration: { securityGroups: ['sg-net', ref('sg/svc/web', 'id')] } };
+    const live: Spec = { networkConfiguration: { securityGroups: observed } };
+
+    const deltas = diffResource(desired, live, 'ecs.Service', { isRefChanging: () => false });
+
+    expect(deltas.map((d) => d.path)).toEqual(want);
+  });
 });
