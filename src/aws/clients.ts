@@ -30,11 +30,14 @@ export const SDK_MAX_ATTEMPTS = 3;
 
 /**
  * One HTTP attempt that has not been answered in full by then fails with `TimeoutError` (the SDK then
- * retries it). Control-plane calls answer in well under a second; 10 s leaves room for a slow page of a
- * large describe. With `throwOnRequestTimeout` this is a hard limit: without it the SDK only logs a
- * warning and waits on (a server that accepted and never answered hung `plan` for ~400 s).
+ * retries it). Control-plane calls answer in well under a second, but a timed-out *mutation* may still
+ * have been carried out (a lost response: until issue 10's settle-by-tag lands, the SDK's resend can
+ * make a second resource), so the limit is set well above any answer a loaded endpoint gives (moto on
+ * a busy 2-core machine was seen taking over 10 s): 30 s. With `throwOnRequestTimeout` it is a hard
+ * limit: without it the SDK only logs a warning and waits on (a server that accepted and never answered
+ * hung `plan` for ~400 s).
  */
-export const REQUEST_TIMEOUT_MS = 10_000;
+export const REQUEST_TIMEOUT_MS = 30_000;
 
 /** Time allowed to open a connection (counted inside {@link REQUEST_TIMEOUT_MS}). */
 export const CONNECTION_TIMEOUT_MS = 3_000;

@@ -12,7 +12,7 @@ import { REQUEST_TIMEOUT_ENV, SDK_MAX_ATTEMPTS } from '../../../src/aws/clients.
 import { EXIT } from '../../../src/cli/output.js';
 import { cli } from '../../unit/cli/run-cli.js';
 
-/** Short per-attempt timeout for the test (production: REQUEST_TIMEOUT_MS, 10 s). */
+/** Short per-attempt timeout for the test (production: REQUEST_TIMEOUT_MS, 30 s). */
 const TEST_REQUEST_TIMEOUT_MS = 200;
 
 let server: Server;
