@@ -68,6 +68,13 @@ function result(ns: {
   };
 }
 
+/** The id of the operation already running for this create, when `err` is Cloud Map's DuplicateRequest. */
+export function duplicateOperationOf(err: unknown): string | undefined {
+  if (!(err instanceof Error) || err.name !== 'DuplicateRequest') return undefined;
+  const id = (err as { DuplicateOperationId?: unknown }).DuplicateOperationId;
+  return typeof id === 'string' && id !== '' ? id : undefined;
+}
+
 /** Builds the namespace applier; `wait` controls the operation polls (tests make them instant). */
 export function createServicediscoveryNamespaceApplier(wait: WaitOptions = {}): Applier {
   const w: ResolvedWait = resolveWait(wait, {
@@ -89,6 +96,17 @@ export function createServicediscoveryNamespaceApplier(wait: WaitOptions = {}): 
     );
     return result(ns);
   };
+  const adoptRaced = async (
+    client: ServiceDiscoveryClient,
+    name: string,
+    logicalId: string,
+    ctx: Parameters<Applier['create']>[1],
+    err: unknown,
+  ) => {
+    const raced = await findByName(client, name);
+    if (!raced) throw err;
+    return adopt(client, raced, logicalId, ctx);
+  };
   return {
     kind: 'servicediscovery.Namespace',
     async create(desired, ctx) {
@@ -108,10 +126,12 @@ export function createServicediscoveryNamespaceApplier(wait: WaitOptions = {}): 
         );
         operationId = res.OperationId ?? '';
       } catch (err) {
-        if (!isAlreadyExists(err)) throw err;
-        const raced = await findByName(client, name);
-        if (!raced) throw err;
-        return adopt(client, raced, desired.logicalId, ctx);
+        // A resend of a create whose first try is still running (a lost response, a retried step):
+        // Cloud Map names that operation, and waiting on it settles the create without a second one.
+        const running = duplicateOperationOf(err);
+        if (running !== undefined) operationId = running;
+        else if (!isAlreadyExists(err)) throw err;
+        else return adoptRaced(client, name, desired.logicalId, ctx, err);
       }
       const op = await waitForOperation(
         client,
