@@ -18,6 +18,7 @@ import type { AwsClients } from '../aws/types.js';
 import { isRef, type Spec } from '../desired/resource-types.js';
 import { type OutputsByLogicalId, resolveRefsPartial } from '../diff/resolve-refs.js';
 import type { Plan, PlanStep } from '../diff/types.js';
+import { DESCRIBE_SERVICES_BATCH } from '../observed/ecs-service.js';
 import { chunks } from '../observed/observe-helpers.js';
 import { deregisterOldRevisions } from './ecs-task-definition.js';
 import type { ApplyReport, StepResult } from './engine-types.js';
@@ -25,8 +26,6 @@ import type { ApplyReport, StepResult } from './engine-types.js';
 /** ACTIVE revisions kept per task definition family (the newest ones), besides any still in use. */
 export const TASK_DEFINITION_REVISIONS_KEPT = 5;
 
-/** DescribeServices takes at most 10 services per call. */
-const DESCRIBE_SERVICES_BATCH = 10;
 /** DescribeTasks takes at most 100 tasks per call. */
 const DESCRIBE_TASKS_BATCH = 100;
 

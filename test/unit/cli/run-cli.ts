@@ -1,32 +1,15 @@
 /**
- * Runs the `stackctl` CLI in-process with a captured Io, for unit tests of commands that call no AWS.
+ * Runs the `stackctl` CLI in-process with a captured Io, for unit tests of commands that call no AWS:
+ * the end-to-end harness's `runCli` (no terminal, so confirmations are declined), under a short name.
  *
  * @module
  */
-import { run } from '../../../src/cli/main.js';
-import type { Io } from '../../../src/cli/output.js';
+import { type CliResult, runCli } from '../../e2e/helpers/harness.js';
 
 /** What one CLI invocation printed and returned. */
-export interface CliOutcome {
-  readonly code: number;
-  readonly out: string;
-  readonly err: string;
-}
+export type CliOutcome = CliResult;
 
 /** Runs `stackctl ...argv` with no terminal (confirmations are declined). */
-export async function cli(...argv: string[]): Promise<CliOutcome> {
-  let out = '';
-  let err = '';
-  const io: Io = {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-    readStdin: async () => '',
-    confirm: async () => false,
-  };
-  const code = await run(argv, io);
-  return { code, out, err };
+export function cli(...argv: string[]): Promise<CliOutcome> {
+  return runCli(argv);
 }

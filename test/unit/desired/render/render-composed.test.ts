@@ -1,7 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are compose templates, not JS template literals.
 import { describe, expect, it } from 'vitest';
-import { run } from '../../../../src/cli/main.js';
-import type { Io } from '../../../../src/cli/output.js';
 import { loadStackProject } from '../../../../src/desired/load-project.js';
 import { COMPOSED_CONTENT_CURRENT } from '../../../../src/desired/render/render-composed.js';
 import type { DesiredResource, DesiredStack } from '../../../../src/desired/resource-types.js';
@@ -9,6 +7,7 @@ import { formatPlanText } from '../../../../src/diff/format-plan.js';
 import { planToJson } from '../../../../src/diff/plan-json.js';
 import { planStack } from '../../../../src/diff/plan-stack.js';
 import type { ObservedResource } from '../../../../src/observed/types.js';
+import { cli } from '../../cli/run-cli.js';
 import { writeProject, yaml } from '../compose/project.js';
 
 const STACK_FILE = 'region: us-east-1\nmode: affordable\nnetwork: { vpc: create }\n';
@@ -152,23 +151,6 @@ describe('composed secrets', () => {
     });
   });
 });
-
-/** Runs the CLI in-process with captured output. */
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-    readStdin: async () => '',
-    confirm: async () => false,
-  };
-  return { code: await run(argv, io), out, err };
-}
 
 const LITERALS = yaml`
   services:
