@@ -125,6 +125,12 @@ export function hostReferences(text: string): readonly HostReference[] {
   return found;
 }
 
+/**
+ * Keys whose bare-word value names a host (`DB_HOST=db`, `REDIS_SERVER=cache`). Any other key's bare word
+ * is not read as one: `POSTGRES_USER=gitea` names a user that happens to share a service's name.
+ */
+export const HOST_KEY_PATTERN = /HOST|ADDR|SERVER|ENDPOINT|BROKER|NODE|PEER/i;
+
 /** The text itself as a host when it is one bare word (`DB_HOST=db`), else nothing. */
 export function bareHost(text: string): string | undefined {
   const t = text.trim();
@@ -200,7 +206,7 @@ export function wiringEdges(
   for (const caller of model.services) {
     if (caller.role !== 'service' && caller.role !== 'one-off') continue;
     for (const [key, value] of Object.entries(caller.resolved.environment))
-      fromText(caller, value.value, `environment.${key}`, true);
+      fromText(caller, value.value, `environment.${key}`, HOST_KEY_PATTERN.test(key));
     const compose = caller.resolved.compose;
     for (const word of compose.command ?? []) fromText(caller, word, 'command', false);
     for (const word of compose.entrypoint ?? []) fromText(caller, word, 'entrypoint', false);

@@ -139,6 +139,16 @@ describe('wiringEdges: edges from names', () => {
     },
     {
       services: [
+        composeService('web', { environment: { DB_HOST: 'db', POSTGRES_USER: 'cache' } }),
+        db,
+        cache,
+      ],
+      want: ['web → db:5432 [environment.DB_HOST]'],
+      reason:
+        'a bare word is a host only under a host-like key (gitea-postgres: POSTGRES_USER=gitea is a user)',
+    },
+    {
+      services: [
         composeService('web', { environment: { BACKEND: 'http://backend:9000' } }),
         composeService('api', { networkAliases: { default: ['Backend'] }, expose: [9000] }),
       ],
