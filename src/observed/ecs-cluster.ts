@@ -7,6 +7,7 @@
 import { type Cluster, DescribeClustersCommand, paginateListClusters } from '@aws-sdk/client-ecs';
 import { isOwnedBy } from '../desired/tags.js';
 import { arnName, ecsTagsToRecord } from './ecs-common.js';
+import { describeClustersInput } from './ecs-describe.js';
 import {
   alignToTarget,
   chunks,
@@ -85,9 +86,7 @@ export const ecsClusterObserver: Observer = {
     for (const arn of await listAllClusterArns(ctx)) byName.add(arnName(arn));
     const out: ObservedResource[] = [];
     for (const batch of chunks(uniqueSorted(byName), DESCRIBE_CLUSTERS_BATCH)) {
-      const res = await ctx.clients.ecs.send(
-        new DescribeClustersCommand({ clusters: batch, include: ['TAGS'] }),
-      );
+      const res = await ctx.clients.ecs.send(new DescribeClustersCommand(describeClustersInput(batch)));
       for (const c of res.clusters ?? []) {
         if (GONE_STATUSES.has(c.status ?? '')) continue;
         const observed = toObservedCluster(c, targets, ctx.outputs);

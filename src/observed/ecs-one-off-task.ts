@@ -29,6 +29,7 @@ import {
   type TaskOutcome,
   taskOutcome,
 } from './ecs-common.js';
+import { describeTasksInput } from './ecs-describe.js';
 import { chunks, compactSpec, resolveTargetValue, targetString } from './observe-helpers.js';
 import type { Health, ObserveContext, ObservedResource, Observer, ObserveTarget } from './types.js';
 
@@ -66,9 +67,7 @@ export async function describeTasks(
 ): Promise<Task[]> {
   const out: Task[] = [];
   for (const batch of chunks([...new Set(arns)], DESCRIBE_TASKS_BATCH)) {
-    const res = await clients.ecs.send(
-      new DescribeTasksCommand({ cluster, tasks: batch, include: ['TAGS'] }),
-    );
+    const res = await clients.ecs.send(new DescribeTasksCommand(describeTasksInput(cluster, batch)));
     out.push(...(res.tasks ?? []));
   }
   return out;

@@ -34,6 +34,7 @@ import {
   normalizeNetworkConfiguration,
   normalizeStrategy,
 } from './ecs-common.js';
+import { describeServicesInput } from './ecs-describe.js';
 import {
   alignToTarget,
   chunks,
@@ -175,7 +176,7 @@ async function describeInCluster(
     const out: Service[] = [];
     for (const batch of chunks([...names].sort(), DESCRIBE_SERVICES_BATCH)) {
       const res = await ctx.clients.ecs.send(
-        new DescribeServicesCommand({ cluster, services: batch, include: ['TAGS'] }),
+        new DescribeServicesCommand(describeServicesInput(cluster, batch)),
       );
       out.push(...(res.services ?? []).filter((s) => s.status !== 'INACTIVE'));
     }

@@ -7,6 +7,7 @@ import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { isNotFound } from '../aws/index.js';
 import type { AwsClients } from '../aws/types.js';
 import type { DesiredStack } from '../desired/resource-types.js';
+import { describeServicesInput } from './ecs-describe.js';
 import { chunks } from './observe-helpers.js';
 
 /** DescribeServices takes at most this many services per call. */
@@ -39,7 +40,7 @@ export async function describeServiceCounts(
   )) {
     try {
       const out = await clients.ecs.send(
-        new DescribeServicesCommand({ cluster: clusterName, services: batch }),
+        new DescribeServicesCommand(describeServicesInput(clusterName, batch)),
       );
       for (const s of out.services ?? []) {
         if (s.serviceName && s.status !== 'INACTIVE')

@@ -39,6 +39,7 @@ import type {
   WiringFacts,
 } from '../diff/wiring/index.js';
 import { ingressRulesFromPermissions } from './ec2-security-group.js';
+import { describeServicesInput } from './ecs-describe.js';
 import { DESCRIBE_SERVICES_BATCH } from './ecs-service.js';
 import { chunks, mapLimited, unlessNotFound } from './observe-helpers.js';
 import { readDhcp, readNamespace, readVpcDns } from './wiring-dns-facts.js';
@@ -109,7 +110,7 @@ async function readEcsServices(
   const out: Record<string, ObservedEcsService> = {};
   for (const batch of chunks([...byName.keys()], DESCRIBE_SERVICES_BATCH)) {
     const res = await unlessNotFound(() =>
-      clients.ecs.send(new DescribeServicesCommand({ cluster, services: batch })),
+      clients.ecs.send(new DescribeServicesCommand(describeServicesInput(cluster, batch))),
     );
     for (const s of res?.services ?? []) {
       const svc = s.serviceName ? byName.get(s.serviceName) : undefined;

@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { isNotFound } from '../aws/errors.js';
 import { ecsTagsToRecord, recordToEcsTags } from '../observed/ecs-common.js';
+import { describeClustersInput } from '../observed/ecs-describe.js';
 import { assertObservedOwned, assertOwned, touches } from './apply-helpers.js';
 import { syncEcsTags } from './ecs-common.js';
 import { str, strList } from './spec-read.js';
@@ -24,9 +25,7 @@ function result(c: Cluster): ApplyResult {
 }
 
 async function describeActive(ctx: ApplyContext, name: string): Promise<Cluster | undefined> {
-  const res = await ctx.clients.ecs.send(
-    new DescribeClustersCommand({ clusters: [name], include: ['TAGS'] }),
-  );
+  const res = await ctx.clients.ecs.send(new DescribeClustersCommand(describeClustersInput([name])));
   return (res.clusters ?? []).find((c) => c.status !== 'INACTIVE');
 }
 

@@ -14,6 +14,7 @@
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import type { Spec } from '../desired/resource-types.js';
 import { StackctlError } from '../errors.js';
+import { describeServicesInput } from '../observed/ecs-describe.js';
 import { serviceHealth } from '../observed/ecs-service.js';
 import type { ResolvedWait } from './apply-helpers.js';
 import { NotReadyError } from './errors.js';
@@ -42,7 +43,9 @@ export async function waitUntilServiceHealthy(
   let reason = 'not described yet';
   for (;;) {
     ctx.signal?.throwIfAborted();
-    const res = await ctx.clients.ecs.send(new DescribeServicesCommand({ cluster, services: [service] }));
+    const res = await ctx.clients.ecs.send(
+      new DescribeServicesCommand(describeServicesInput(cluster, [service])),
+    );
     const live = (res.services ?? []).find((s) => s.status !== 'INACTIVE');
     if (live) {
       const health = serviceHealth(live);

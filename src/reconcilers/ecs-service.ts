@@ -24,6 +24,7 @@ import {
 import { isNotFound } from '../aws/errors.js';
 import type { Spec } from '../desired/resource-types.js';
 import { clusterOfArn, ecsTagsToRecord, recordToEcsTags } from '../observed/ecs-common.js';
+import { describeServicesInput } from '../observed/ecs-describe.js';
 import type { ObservedResource } from '../observed/types.js';
 import {
   assertObservedOwned,
@@ -94,7 +95,7 @@ async function describeOne(
 ): Promise<Service | undefined> {
   try {
     const res = await ctx.clients.ecs.send(
-      new DescribeServicesCommand({ cluster, services: [service], include: ['TAGS'] }),
+      new DescribeServicesCommand(describeServicesInput(cluster, [service])),
     );
     return (res.services ?? []).find((s) => s.status !== 'INACTIVE');
   } catch (err) {

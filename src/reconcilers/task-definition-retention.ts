@@ -18,6 +18,7 @@ import type { AwsClients } from '../aws/types.js';
 import { isRef, type Spec } from '../desired/resource-types.js';
 import { type OutputsByLogicalId, resolveRefsPartial } from '../diff/resolve-refs.js';
 import type { Plan, PlanStep } from '../diff/types.js';
+import { describeServicesInput, describeTasksInput } from '../observed/ecs-describe.js';
 import { DESCRIBE_SERVICES_BATCH } from '../observed/ecs-service.js';
 import { chunks } from '../observed/observe-helpers.js';
 import { deregisterOldRevisions } from './ecs-task-definition.js';
@@ -107,7 +108,7 @@ async function revisionsInUse(
   }
   for (const [cluster, names] of servicesByCluster) {
     for (const batch of chunks(names, DESCRIBE_SERVICES_BATCH)) {
-      const res = await clients.ecs.send(new DescribeServicesCommand({ cluster, services: batch }));
+      const res = await clients.ecs.send(new DescribeServicesCommand(describeServicesInput(cluster, batch)));
       for (const svc of res.services ?? []) {
         if (svc.taskDefinition) inUse.add(svc.taskDefinition);
         for (const d of svc.deployments ?? []) if (d.taskDefinition) inUse.add(d.taskDefinition);
@@ -120,7 +121,7 @@ async function revisionsInUse(
       arns.push(...(page.taskArns ?? []));
     }
     for (const batch of chunks(arns, DESCRIBE_TASKS_BATCH)) {
-      const res = await clients.ecs.send(new DescribeTasksCommand({ cluster, tasks: batch }));
+      const res = await clients.ecs.send(new DescribeTasksCommand(describeTasksInput(cluster, batch)));
       for (const t of res.tasks ?? []) if (t.taskDefinitionArn) inUse.add(t.taskDefinitionArn);
     }
   }
