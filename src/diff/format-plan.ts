@@ -70,7 +70,9 @@ function stepLines(step: PlanStep): { readonly tone: Tone; readonly lines: reado
     case 'delete':
       return {
         tone: dataLoss ? 'boldRed' : 'red',
-        lines: [`${head('-', 'delete', step)}${dataLoss ? ' (destroys data)' : ''}`],
+        lines: [
+          `${head('-', 'delete', step)}${a.reason ? ` (reason: ${a.reason}${dataLoss})` : dataLoss ? ' (destroys data)' : ''}`,
+        ],
       };
     case 'conflict':
       return { tone: 'red', lines: [`${head('!', 'conflict', step)} (${a.reason})`] };

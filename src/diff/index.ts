@@ -28,6 +28,7 @@ export {
   dataSafetyReason,
   decideAction,
   decideRemoval,
+  duplicateReason,
   keptAsIs,
   OUTPUTS_CHANGE_ON_UPDATE,
   resourceDeltas,

@@ -39,12 +39,23 @@ export interface DecisionContext {
 }
 
 /**
+ * Why an extra copy of an owned resource is deleted (observed/duplicates.ts): `keptPhysicalId` names the
+ * copy the stack goes on with.
+ *
+ * @example duplicateReason('vpc-2') // 'duplicate of vpc-2 (made by a lost response)'
+ */
+export function duplicateReason(keptPhysicalId: string): string {
+  return `duplicate of ${keptPhysicalId} (made by a lost response)`;
+}
+
+/**
  * The data-safety refusal shown instead of a replacement, deletion or major version change of a
- * stateful resource; it starts with {@link DATA_SAFETY_PREFIX}.
+ * stateful resource; it starts with {@link DATA_SAFETY_PREFIX}. For `duplicate`, `why` is the kept
+ * copy's physical id: an extra database is still data, so it is kept and reported like a removed one.
  */
 export function dataSafetyReason(
   kind: ResourceKind,
-  what: 'replace' | 'delete' | 'upgrade',
+  what: 'replace' | 'delete' | 'upgrade' | 'duplicate',
   why = '',
 ): string {
   const verb =
@@ -52,8 +63,10 @@ export function dataSafetyReason(
       ? `would be replaced (${why})`
       : what === 'upgrade'
         ? `would change in place (${why})`
-        : 'is no longer rendered and would be deleted';
-  const outcome = what === 'delete' ? 'it is kept' : 'it is left as it is';
+        : what === 'duplicate'
+          ? `is a ${duplicateReason(why)} and would be deleted`
+          : 'is no longer rendered and would be deleted';
+  const outcome = what === 'delete' || what === 'duplicate' ? 'it is kept' : 'it is left as it is';
   return `${DATA_SAFETY_PREFIX} ${kind} ${verb} and holds data; ${outcome}: rerun with --allow-data-loss to allow it`;
 }
 
@@ -142,8 +155,9 @@ export function partialOwnershipReason(observed: ObservedResource, missing: read
 }
 
 /**
- * Decides what to do with a resource of this stack nothing desires any more: delete it when it carries
- * every ownership tag, unless refused; report it (skip) when it carries only some of them.
+ * Decides what to do with a resource of this stack nothing desires any more, or an extra copy of one
+ * (`duplicateOf`): delete it when it carries every ownership tag, unless refused; report it (skip) when
+ * it carries only some of them.
  */
 export function decideRemoval(observed: ObservedResource, ctx: DecisionContext): Action {
   const ownership = ownershipOf(observed.tags, ctx.project, ctx.stack);
@@ -157,8 +171,15 @@ export function decideRemoval(observed: ObservedResource, ctx: DecisionContext):
   if (ctx.unsupportedKinds.has(observed.kind)) {
     return { type: 'skip', desired: keptAsIs(observed), reason: UNSUPPORTED_REASON };
   }
+  const kept = observed.duplicateOf;
   if (STATEFUL_KINDS.has(observed.kind) && !ctx.allowDataLoss) {
-    return { type: 'skip', desired: keptAsIs(observed), reason: dataSafetyReason(observed.kind, 'delete') };
+    const reason =
+      kept === undefined
+        ? dataSafetyReason(observed.kind, 'delete')
+        : dataSafetyReason(observed.kind, 'duplicate', kept);
+    return { type: 'skip', desired: keptAsIs(observed), reason };
   }
-  return { type: 'delete', observed };
+  return kept === undefined
+    ? { type: 'delete', observed }
+    : { type: 'delete', observed, reason: duplicateReason(kept) };
 }

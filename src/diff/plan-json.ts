@@ -68,7 +68,12 @@ function jsonStep(step: PlanStep): PlanJsonStep {
         deltas: a.deltas.map(jsonDelta),
       };
     case 'delete':
-      return { ...base, name: a.observed.name, physicalId: a.observed.physicalId };
+      return {
+        ...base,
+        name: a.observed.name,
+        physicalId: a.observed.physicalId,
+        ...(a.reason === undefined ? {} : { reason: a.reason }),
+      };
     case 'noop':
       return { ...base, name: a.desired.name, physicalId: a.observed.physicalId };
     case 'conflict':

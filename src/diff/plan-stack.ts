@@ -53,13 +53,12 @@ function dependenciesOf(d: DesiredResource): readonly string[] {
   return [...deps].sort();
 }
 
-/** Picks the observed counterpart of a desired resource: owned with our name, else owned, else any. */
-function pickObserved(
-  d: DesiredResource,
-  candidates: readonly ObservedResource[],
-  project: string,
-  stack: string,
-) {
+/**
+ * Picks the observed counterpart of a desired resource: owned with our name, else owned, else any.
+ * A duplicate (an extra copy made by a lost response, marked by the observers) is never picked.
+ */
+function pickObserved(d: DesiredResource, all: readonly ObservedResource[], project: string, stack: string) {
+  const candidates = all.filter((o) => o.duplicateOf === undefined);
   const owned = candidates.filter((o) => isFullyOwnedBy(o.tags, project, stack));
   const stacks = candidates.filter((o) => isOwnedBy(o.tags, project, stack));
   return owned.find((o) => o.name === d.name) ?? owned[0] ?? stacks[0] ?? candidates[0];
@@ -78,7 +77,9 @@ export function summarize(steps: readonly PlanStep[]): Readonly<Record<ActionTyp
  * Per desired resource: nothing observed → create; observed without this stack's ownership tags →
  * conflict; deltas with an immutable field → replace (or a data-safety skip for stateful kinds);
  * other deltas → update; none → noop. Owned observed resources nothing desires → delete (a stateful one
- * is kept without `allowDataLoss`, and so is what it still uses: data-safety.ts). Fields that
+ * is kept without `allowDataLoss`, and so is what it still uses: data-safety.ts). An observed duplicate
+ * (`duplicateOf`, observed/duplicates.ts) is never paired: it is deleted under its own step id
+ * `logicalId#physicalId`, with the kept copy named in the reason. Fields that
  * reference a dependency being created or replaced count as changing, so a replaced target group
  * updates the service that points at it.
  *
@@ -144,7 +145,11 @@ export function planStack(input: PlanInput): Plan {
     leftovers.map((o) => ({ observed: o, action: decideRemoval(o, ctx) })),
   );
   for (const { observed: o, action } of removals) {
-    const id = usedIds.has(o.logicalId) ? `${o.logicalId}#${o.physicalId}` : o.logicalId;
+    // A duplicate never takes the plain id: its delete must not forget the kept one's journal entry.
+    const id =
+      usedIds.has(o.logicalId) || o.duplicateOf !== undefined
+        ? `${o.logicalId}#${o.physicalId}`
+        : o.logicalId;
     usedIds.add(id);
     nodes.push({ logicalId: id, kind: o.kind, action, deps: [], observed: o, deleteSide: true });
   }

@@ -32,7 +32,12 @@ export type Action =
       /** Human reason, naming the immutable field(s). */
       readonly reason: string;
     }
-  | { readonly type: 'delete'; readonly observed: ObservedResource }
+  | {
+      readonly type: 'delete';
+      readonly observed: ObservedResource;
+      /** Set when the delete is not a plain removal: an extra copy (`duplicate of <id> (…)`). */
+      readonly reason?: string;
+    }
   | { readonly type: 'noop'; readonly desired: DesiredResource; readonly observed: ObservedResource }
   | {
       /** A resource with our name but without our ownership tags: reported, never touched. */

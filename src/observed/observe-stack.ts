@@ -3,7 +3,8 @@
  * earlier ones found (a listener observer needs the load balancer's ARN).
  *
  * Kinds in one level do not reference each other and are read in parallel; the levels follow the create
- * order of ARCHITECTURE.md.
+ * order of ARCHITECTURE.md. Two live copies of one resource (a lost create response) are told apart
+ * after every level (duplicates.ts): outputs, and so every later lookup, come from the kept one.
  *
  * @module
  */
@@ -13,6 +14,7 @@ import type { DesiredResource, ResourceKind } from '../desired/resource-types.js
 import { isOwnedBy } from '../desired/tags.js';
 import { resolveRefsPartial } from '../diff/index.js';
 import { StackctlError } from '../errors.js';
+import { markDuplicates } from './duplicates.js';
 import type { ObservedResource, Observer, ObserveTarget } from './types.js';
 
 /** Kinds grouped so each level only references kinds of earlier levels. */
@@ -61,6 +63,7 @@ export interface ObserveStackInput {
 
 /** What a stack looks like live. */
 export interface ObservedStack {
+  /** Everything read; extra copies of an owned resource carry `duplicateOf` (duplicates.ts). */
   readonly observed: readonly ObservedResource[];
   /** Outputs by logical id, of resources owned by this stack (never of foreign ones). */
   readonly outputs: Map<string, Readonly<Record<string, string | number>>>;
@@ -100,6 +103,8 @@ export async function observeStack(input: ObserveStackInput): Promise<ObservedSt
   const unsupported = new Set<ResourceKind>();
   const desiredByKind = groupByKind(input.desired);
   const desiredNames = new Map(input.desired.map((d) => [d.logicalId, d.name]));
+  const journal = input.remembered ?? [];
+  let marked: readonly ObservedResource[] = [];
   for (const level of OBSERVE_LEVELS) {
     const found = await Promise.all(
       level.map(async (kind) => {
@@ -122,17 +127,30 @@ export async function observeStack(input: ObserveStackInput): Promise<ObservedSt
         return result;
       }),
     );
-    for (const list of found) {
-      for (const o of list) {
-        observed.push(o);
-        if (!isOwnedBy(o.tags, input.project, input.stack)) continue;
-        // Mid-replacement two owned resources share a logical id: the one with the desired name wins.
-        const wanted = desiredNames.get(o.logicalId);
-        if (!outputs.has(o.logicalId) || wanted === o.name) outputs.set(o.logicalId, o.outputs);
-      }
-    }
+    for (const list of found) observed.push(...list);
+    // Chosen again after every level: what later kinds reference can only be counted once they are read.
+    marked = markDuplicates(observed, journal, input);
+    setOutputs(outputs, marked, desiredNames, input);
   }
-  return { observed, outputs, unsupportedKinds: unsupported };
+  return { observed: marked, outputs, unsupportedKinds: unsupported };
+}
+
+/**
+ * Refills `outputs` from the owned, non-duplicate resources of `observed`. Mid-replacement two owned
+ * resources share a logical id under different names: the one with the desired name wins.
+ */
+function setOutputs(
+  outputs: Map<string, Readonly<Record<string, string | number>>>,
+  observed: readonly ObservedResource[],
+  desiredNames: ReadonlyMap<string, string>,
+  scope: { readonly project: string; readonly stack: string },
+): void {
+  outputs.clear();
+  for (const o of observed) {
+    if (!isOwnedBy(o.tags, scope.project, scope.stack) || o.duplicateOf !== undefined) continue;
+    const wanted = desiredNames.get(o.logicalId);
+    if (!outputs.has(o.logicalId) || wanted === o.name) outputs.set(o.logicalId, o.outputs);
+  }
 }
 
 function groupByKind(resources: readonly DesiredResource[]): Map<ResourceKind, DesiredResource[]> {

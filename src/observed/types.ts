@@ -26,6 +26,12 @@ export interface ObservedResource {
   readonly health: Health;
   /** Why the resource is not Healthy, when it is not. */
   readonly healthReason?: string;
+  /**
+   * Set on an extra copy of an owned resource (same kind, logical id and name: a create whose response
+   * was lost and was sent again): the physical id of the copy the stack keeps. The planner never pairs a
+   * duplicate with its desired resource; it deletes it (duplicates.ts).
+   */
+  readonly duplicateOf?: string;
 }
 
 /** What to look for: every desired resource of the kind plus every one the journal remembers. */

@@ -57,6 +57,7 @@ export async function waitUntilHealthy(input: WaitHealthyInput): Promise<HealthO
         (x) =>
           x.logicalId === d.logicalId &&
           x.kind === d.kind &&
+          x.duplicateOf === undefined &&
           isOwnedBy(x.tags, desired.project, desired.stack),
       );
       if (!o) waitingOn.push(`${d.logicalId} (Missing)`);

@@ -70,6 +70,7 @@ function fromAction(step: PlanStep, a: Action, counter: SuppressionCounter): Res
         physicalId: o.physicalId,
         status: 'unmanaged',
         health: o.health,
+        ...(a.reason === undefined ? {} : { reason: a.reason }),
         fields: [],
       };
     }
