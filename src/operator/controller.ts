@@ -33,7 +33,9 @@ import type { ActionResult, Requeue } from './pass-result.js';
 import type { ClientsFactory } from './pass-session.js';
 import { planAction } from './plan-action.js';
 import { splitStackKey } from './stack-key.js';
+import { startStepHeartbeat } from './step-heartbeat.js';
 import { readStoredSpec } from './stored-spec.js';
+import type { Timers } from './work-queue.js';
 
 /** What the worker does with the key after a pass. */
 export interface PassOutcome {
@@ -67,6 +69,10 @@ export interface ControllerDeps {
   readonly halted: () => boolean;
   readonly onPassStart?: (start: PassStart) => void;
   readonly onProgress?: (key: string, event: ProgressEvent) => void;
+  /** Timers of the step heartbeat. @default SYSTEM_TIMERS */
+  readonly timers?: Timers;
+  /** How often a pass logs the steps still running. @default STEP_HEARTBEAT_MS (30 s) */
+  readonly stepHeartbeatMs?: number;
 }
 
 /** Runs passes over stacks; stateless between passes (everything is re-read each time). */
@@ -204,6 +210,15 @@ export class StackController {
     const decision = this.#decide(spec, previous);
     pass.seen(decision);
     if (decision.action === 'skip') return this.#skip(decision, previous?.observedGeneration);
+    const fence = keeper.current().fence;
+    const heartbeat = startStepHeartbeat({
+      stack: key,
+      logger,
+      fields: { fence },
+      now: this.#now,
+      ...(this.#d.timers ? { timers: this.#d.timers } : {}),
+      ...(this.#d.stepHeartbeatMs !== undefined ? { intervalMs: this.#d.stepHeartbeatMs } : {}),
+    });
     const ctx: PassContext = {
       ref,
       spec,
@@ -216,11 +231,18 @@ export class StackController {
       clientsFor: this.#d.clientsFor,
       metrics: this.#d.metrics,
       logger,
-      ...(this.#d.onProgress ? { onProgress: (e: ProgressEvent) => this.#d.onProgress?.(key, e) } : {}),
+      onProgress: (e: ProgressEvent) => {
+        heartbeat.onProgress(e);
+        this.#d.onProgress?.(key, e);
+      },
     };
-    const fence = keeper.current().fence;
     logger.info('pass started', { stack: key, action: decision.action, cause: decision.cause, fence });
-    const result = await this.#run(ctx);
+    let result: ActionResult;
+    try {
+      result = await this.#run(ctx);
+    } finally {
+      heartbeat.stop();
+    }
     if (this.#d.halted()) throw new Error('halted');
     await commitPass(ctx, result, { startedAtMs: pass.startedAtMs, now: this.#now });
     return {

@@ -55,6 +55,8 @@ export interface OperatorOptions {
   readonly http?: boolean;
   readonly onPassStart?: (start: PassStart) => void;
   readonly onProgress?: (key: string, event: ProgressEvent) => void;
+  /** How often a pass logs the steps still running. @default STEP_HEARTBEAT_MS (30 s) */
+  readonly stepHeartbeatMs?: number;
 }
 
 /** How a graceful stop ended. */
@@ -117,6 +119,8 @@ export class Operator {
       metrics: this.metrics,
       now: this.#now,
       halted: () => this.#halted,
+      timers,
+      ...(options.stepHeartbeatMs !== undefined ? { stepHeartbeatMs: options.stepHeartbeatMs } : {}),
       ...(options.onPassStart ? { onPassStart: options.onPassStart } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });

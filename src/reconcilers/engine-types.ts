@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { RetryStepOptions } from '../aws/index.js';
+import type { RetryReason, RetryStepOptions } from '../aws/index.js';
 import type { ResourceKind } from '../desired/resource-types.js';
 import type { ActionType, Plan, PlanStep } from '../diff/types.js';
 import type { ObservedResource } from '../observed/types.js';
@@ -93,6 +93,13 @@ export interface ProgressEvent {
   readonly kind: ResourceKind;
   readonly action: ActionType;
   readonly message?: string;
+  /**
+   * On `retry` events: why the failed attempt is retried (`throttle`, `not-ready`, …), so logs and
+   * heartbeats can say what a long step is waiting on without parsing `message`.
+   */
+  readonly retryReason?: RetryReason;
+  /** On `retry` and `failed` events: the failure as printable, redacted data. */
+  readonly error?: StepError;
 }
 
 /** Retry knobs passed to the step runner (the signal and the progress hook are the engine's own). */

@@ -71,7 +71,7 @@ export async function finishReplacements(
         ...cause,
         message: `replacement ${result.physicalId ?? ''} created, but deleting the old ${old.physicalId} failed: ${cause.message}`,
       };
-      options.emit({ ...event, type: 'failed', message: error.message });
+      options.emit({ ...event, type: 'failed', message: error.message, error });
       results.set(step.logicalId, {
         ...result,
         status: 'failed',

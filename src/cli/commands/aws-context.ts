@@ -7,6 +7,7 @@
 import { CallStats, createAwsClients, formatStatsTable } from '../../aws/index.js';
 import type { AwsClients } from '../../aws/types.js';
 import type { ProgressEvent } from '../../reconcilers/engine-types.js';
+import { RunningSteps, STEP_HEARTBEAT_MS } from '../../reconcilers/running-steps.js';
 import { DEFAULT_TABLE_NAME } from '../../state/index.js';
 import type { Flags } from '../args.js';
 import { formatData, type Io, paint } from '../output.js';
@@ -65,20 +66,53 @@ export function statsJson(stats: CallStats): unknown {
   return { totals: stats.totals(), calls: stats.snapshot() };
 }
 
-/** A progress printer for engine events: one line per finished resource, on stderr. */
-export function progressPrinter(io: Io, flags: Flags): (event: ProgressEvent) => void {
+/** Options for {@link progressPrinter}. */
+export interface ProgressPrinterOptions {
+  /** How often the steps still running are listed. @default STEP_HEARTBEAT_MS (30 s) */
+  readonly heartbeatMs?: number;
+}
+
+/**
+ * A progress printer for engine events: one line per started, retried and finished resource, on
+ * stderr, and every {@link STEP_HEARTBEAT_MS} one line per step still running (how long, and what it
+ * waits on), so CI logs of a ten-minute database create are never silent. The heartbeat timer runs
+ * only while a step is in flight and never keeps the process alive.
+ */
+export function progressPrinter(
+  io: Io,
+  flags: Flags,
+  options: ProgressPrinterOptions = {},
+): (event: ProgressEvent) => void {
   const c = paint(flags.color);
-  const started = new Map<string, number>();
+  const running = new RunningSteps(Date.now);
+  const heartbeatMs = options.heartbeatMs ?? STEP_HEARTBEAT_MS;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const beat = (): void => {
+    for (const s of running.snapshot()) {
+      const waiting = s.waitingOn ? `; waiting on ${s.waitingOn}` : '';
+      const label = `${s.action.padEnd(7)} ${s.kind} ${s.logicalId}`;
+      io.err(
+        `  ${c.dim('…')} ${label} ${c.dim(`still running (${Math.round(s.runningForMs / 1000)}s${waiting})`)}\n`,
+      );
+    }
+  };
+  const arm = (): void => {
+    if (running.size > 0 && timer === undefined) timer = setInterval(beat, heartbeatMs).unref();
+    if (running.size === 0 && timer !== undefined) {
+      clearInterval(timer);
+      timer = undefined;
+    }
+  };
   return (e) => {
-    const key = `${e.logicalId}`;
     const label = `${e.action.padEnd(7)} ${e.kind} ${e.logicalId}`;
+    const finished = running.observe(e);
+    arm();
     switch (e.type) {
       case 'start':
-        started.set(key, Date.now());
         io.err(`  ${c.dim('…')} ${label}\n`);
         return;
       case 'done': {
-        const ms = Date.now() - (started.get(key) ?? Date.now());
+        const ms = finished?.durationMs ?? 0;
         io.err(`  ${c.green('✓')} ${label} ${c.dim(`(${(ms / 1000).toFixed(1)}s)`)}\n`);
         return;
       }

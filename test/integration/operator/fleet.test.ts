@@ -100,6 +100,8 @@ beforeAll(async () => {
       logger: logs,
       onPassStart: (s) => starts.push({ ...s, operator: owner }),
       onProgress: (key, e) => progressHooks.get(owner)?.(key, e),
+      // Short, so a pass over moto (seconds) logs the steps still running at least once.
+      stepHeartbeatMs: 250,
     });
   a = make('op-a');
   b = make('op-b');
@@ -130,6 +132,25 @@ describe('two operators', () => {
       for (const f of fences.journal) expect(committed.has(f)).toBe(true);
       expect(await inventory(s)).toEqual({ vpcs: 1, subnets: 2, securityGroups: 1, services: 1 });
     }
+    // Every step is logged as it starts and ends, and a running pass lists its steps in flight.
+    const logged = (msg: string) =>
+      logs.lines
+        .filter((l) => l.startsWith(`info ${msg} {`))
+        .map((l) => JSON.parse(l.slice(`info ${msg} `.length)) as Record<string, unknown>);
+    for (const s of FIRST) {
+      const finished = logged('step finished').filter((f) => f.stack === `${PROJECT}/${s}`);
+      expect(finished.length, logs.lines.join('\n')).toBeGreaterThanOrEqual(12);
+      expect(finished.every((f) => typeof f.kind === 'string' && typeof f.durationMs === 'number')).toBe(
+        true,
+      );
+    }
+    const beats = logged('pass still running');
+    expect(beats.length, logs.lines.join('\n')).toBeGreaterThan(0);
+    const listed = beats.flatMap(
+      (b) => b.steps as { kind: string; logicalId: string; runningForMs: number }[],
+    );
+    expect(listed.length).toBeGreaterThan(0);
+    expect(listed.every((st) => st.kind !== '' && st.logicalId !== '' && st.runningForMs >= 0)).toBe(true);
     const owners = new Set(starts.map((s) => s.operator));
     expect(owners.size, `passes ran on: ${[...owners].join(', ')}\n${logs.lines.join('\n')}`).toBeGreaterThan(
       0,

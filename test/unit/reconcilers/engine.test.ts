@@ -134,6 +134,11 @@ describe('applyPlan', () => {
     expect(statuses(report)).toEqual({ vpc: 'applied' });
     expect(cloud.log.filter((l) => l === 'create vpc')).toHaveLength(3);
     expect(events.map((e) => e.type)).toEqual(['start', 'retry', 'retry', 'done']);
+    // Structured, so operator logs can say what a long step waits on without parsing the message.
+    expect(events.filter((e) => e.type === 'retry').map((e) => [e.retryReason, e.error?.code])).toEqual([
+      ['throttle', 'ThrottlingException'],
+      ['dependency', 'DependencyViolation'],
+    ]);
     expect(cloud.byLogicalId('vpc')).toHaveLength(1);
   });
 
