@@ -23,6 +23,10 @@ import type { CallStats } from './call-stats.js';
 import { attachCallStats } from './call-stats-middleware.js';
 import { attachDeadline } from './deadline.js';
 import { attachFaultInjectionFromEnv } from './fault-injection.js';
+import { attachNoBlindResend } from './no-blind-resend.js';
+import { attachRandomFaultsFromEnv } from './random-faults.js';
+import { attachReadRetry } from './read-retry.js';
+import { RetryBudget } from './retry-budget.js';
 import type { AwsClients } from './types.js';
 
 /** SDK attempts per call; p-retry wraps whole steps on top, so layers must not multiply further. */
@@ -83,6 +87,8 @@ export interface AwsClientOptions {
   readonly deadlineMs?: number;
   /** Counts every call of every client (see `attachCallStats`). @default no accounting */
   readonly stats?: CallStats;
+  /** Retries the pass may spend (read retries and step retries share it). @default a fresh {@link RetryBudget} */
+  readonly retryBudget?: RetryBudget;
 }
 
 /**
@@ -108,8 +114,10 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     ...(options.profile ? { profile: options.profile } : {}),
     ...(options.credentials ? { credentials: { ...options.credentials } } : {}),
   };
+  const retryBudget = options.retryBudget ?? new RetryBudget();
   const clients: AwsClients = {
     region: options.region,
+    retryBudget,
     acm: new ACMClient(config),
     autoscaling: new ApplicationAutoScalingClient(config),
     logs: new CloudWatchLogsClient(config),
@@ -130,7 +138,13 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
   attachCallSites(clients);
   if (options.deadlineMs !== undefined) attachDeadline(clients, { deadlineMs: options.deadlineMs });
   if (options.stats) attachCallStats(clients, options.stats);
+  // A call AWS cannot deduplicate is never resent after an ambiguous failure (no-blind-resend.ts).
+  attachNoBlindResend(clients);
+  // A failed read is tried again a few times under the pass's retry budget (read-retry.ts).
+  attachReadRetry(clients, { budget: retryBudget });
   // Crash tests only: inert unless STACKCTL_FAULT_KILL_AFTER_MUTATIONS is set (see fault-injection.ts).
   attachFaultInjectionFromEnv(clients);
+  // Fault suite only: inert unless STACKCTL_FAULT_RATE / STACKCTL_FAULT_LOSE_RESPONSE is set.
+  attachRandomFaultsFromEnv(clients);
   return clients;
 }

@@ -12,6 +12,7 @@
  */
 import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import { StackctlError } from '../errors.js';
+import { AmbiguousOutcomeError } from './ambiguous-outcome.js';
 import { type AwsCallSite, callSiteOf, describeCallSite, formatCallName } from './call-site.js';
 import {
   AWS_ERROR_CLASSES,
@@ -30,6 +31,18 @@ export const MAX_AWS_MESSAGE_LENGTH = 300;
 
 /** Classes a whole idempotent step may be retried for (after the SDK's own attempts). */
 export const RETRYABLE_CLASSES: ReadonlySet<AwsErrorClass> = new Set(['throttle', 'busy', 'dependency']);
+
+/**
+ * Node's codes for a connection that failed under the call (reset, broken pipe, refused, connect timed
+ * out). After the SDK's own attempts such a failure is still AWS's side (or the network's), never the
+ * request's: the step is retried like a 5xx, a bounded number of times.
+ */
+const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+]);
 
 /** The fields of an SDK v3 exception (or a plain test object) this module reads. */
 interface ErrorLike {
@@ -88,8 +101,11 @@ function classifyOnce(err: unknown): AwsErrorClass | undefined {
   if (err instanceof AwsCallError) return err.errorClass;
   // A bounded retry already gave up on it: no layer above may start the same retries again.
   if (err instanceof ServerFaultLimitError) return 'unknown';
+  // The call may have been carried out: the step starts again from its read (no-blind-resend.ts).
+  if (err instanceof AmbiguousOutcomeError) return 'busy';
   const e = asErrorLike(err);
   if (!e) return undefined;
+  if (typeof e.code === 'string' && NETWORK_ERROR_CODES.has(e.code)) return 'busy';
   const message = typeof e.message === 'string' ? e.message : '';
   for (const code of candidateCodes(e)) {
     if (/^TransactionCanceled(Exception)?$/.test(code)) return classifyCancellation(e.CancellationReasons);
@@ -249,6 +265,8 @@ export function isServerFault(err: unknown): boolean {
   for (let depth = 0; depth < MAX_CAUSE_DEPTH && current !== undefined; depth++) {
     const e = asErrorLike(current);
     if (!e) return false;
+    if (current instanceof AmbiguousOutcomeError) return true;
+    if (typeof e.code === 'string' && NETWORK_ERROR_CODES.has(e.code)) return true;
     if (candidateCodes(e).some((c) => SERVER_FAULT_NAMES.has(c.replace(/(?<=.)(Exception|Fault)$/, ''))))
       return true;
     const status = httpStatusOf(e);

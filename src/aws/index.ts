@@ -6,6 +6,7 @@
  * @module
  */
 
+export { AMBIGUOUS_OUTCOME_CODE, AmbiguousOutcomeError } from './ambiguous-outcome.js';
 export {
   type AwsCallSite,
   attachCallSites,
@@ -83,6 +84,29 @@ export {
   parseKillAfterMutations,
 } from './fault-injection.js';
 export {
+  attachNoBlindResend,
+  attachNoBlindResendToClient,
+  isAmbiguousFailure,
+  NO_BLIND_RESEND,
+} from './no-blind-resend.js';
+export {
+  attachRandomFaults,
+  attachRandomFaultsFromEnv,
+  DEFAULT_FAULT_SERVICES,
+  emptyTally,
+  FAULT_ENV,
+  FAULT_KINDS,
+  FaultConfigError,
+  type FaultKind,
+  type FaultTally,
+  faultError,
+  parseRandomFaults,
+  type RandomFaultOptions,
+  seededRandom,
+  THROTTLE_ERRORS,
+} from './random-faults.js';
+export { attachReadRetry, isRetryableRead, READ_RETRIES, type ReadRetryOptions } from './read-retry.js';
+export {
   abortableSleep,
   DEFAULT_STEP_FACTOR,
   DEFAULT_STEP_MAX_RETRY_TIME_MS,
@@ -97,4 +121,5 @@ export {
   retryReason,
   retryStep,
 } from './retry.js';
+export { DEFAULT_PASS_RETRY_BUDGET, RetryBudget, RetryBudgetExhaustedError } from './retry-budget.js';
 export type { AwsClients } from './types.js';

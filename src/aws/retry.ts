@@ -16,6 +16,7 @@ import {
   RETRYABLE_CLASSES,
   ServerFaultLimitError,
 } from './errors.js';
+import { type RetryBudget, RetryBudgetExhaustedError } from './retry-budget.js';
 
 /** The longest a step keeps retrying: dependency waits (ENIs draining, IAM propagation) can take minutes. */
 export const DEFAULT_STEP_MAX_RETRY_TIME_MS = 10 * 60_000;
@@ -64,6 +65,8 @@ export interface RetryStepOptions {
   readonly retries?: number;
   /** @default DEFAULT_STEP_SERVER_FAULT_RETRIES (3) */
   readonly serverFaultRetries?: number;
+  /** The pass's retry budget: each retry takes one; once spent, the failure is reported. @default no cap */
+  readonly budget?: RetryBudget;
   /** Stops retrying (operator shutdown, `--timeout`); the step rejects with the signal's reason. */
   readonly signal?: AbortSignal;
   /** Progress hook, e.g. to surface "waiting on X" as a condition. Not called for the final failure. */
@@ -151,6 +154,8 @@ export async function retryStep<T>(fn: () => Promise<T>, options: RetryStepOptio
         serverFaults += 1;
         if (serverFaults > serverFaultRetries) throw new AbortError(new ServerFaultLimitError(tries, thrown));
       }
+      if (options.budget && !options.budget.take())
+        throw new AbortError(new RetryBudgetExhaustedError(options.budget.limit, thrown));
       throw err;
     }
   };

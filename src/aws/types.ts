@@ -20,10 +20,16 @@ import type { Route53Client } from '@aws-sdk/client-route-53';
 import type { ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { STSClient } from '@aws-sdk/client-sts';
+import type { RetryBudget } from './retry-budget.js';
 
 /** One client per service, all for the same region and credentials. */
 export interface AwsClients {
   readonly region: string;
+  /**
+   * The retries the current pass may still spend, shared by read retries and step retries
+   * (retry-budget.ts). Absent in hand-built bundles (tests): no pass-wide cap then.
+   */
+  readonly retryBudget?: RetryBudget;
   readonly acm: ACMClient;
   readonly autoscaling: ApplicationAutoScalingClient;
   readonly logs: CloudWatchLogsClient;

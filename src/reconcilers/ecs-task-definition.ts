@@ -172,25 +172,36 @@ export async function deregisterOldRevisions(
   return old;
 }
 
+/**
+ * Registers a revision unless the family's newest ACTIVE revision already is the spec. Every
+ * RegisterTaskDefinition adds a revision, so this read is what makes a retried step safe: when the
+ * response to a register was lost (the revision exists, the client saw a reset), the step starts again
+ * here and finds it instead of adding a second identical revision.
+ */
+async function registerUnlessNewestMatches(
+  desired: ResolvedResource,
+  ctx: ApplyContext,
+): Promise<ApplyResult> {
+  const latest = await latestActiveRevision(ctx, str(desired.spec, 'family'));
+  if (latest) {
+    const arn = latest.td.taskDefinitionArn ?? '';
+    assertOwned(ecsTagsToRecord(latest.tags), ctx, desired.logicalId, arn);
+    const live = alignTaskDefinition(normalizeTaskDefinition(latest.td), desired.spec, new Map());
+    const same = diffResource(desired.spec, live, 'ecs.TaskDefinition').length === 0;
+    if (same) return { physicalId: arn, outputs: { arn } };
+  }
+  return register(desired, ctx);
+}
+
 /** The `ecs.TaskDefinition` applier. */
 export const ecsTaskDefinitionApplier: Applier = {
   kind: 'ecs.TaskDefinition',
 
-  async create(desired, ctx) {
-    const latest = await latestActiveRevision(ctx, str(desired.spec, 'family'));
-    if (latest) {
-      const arn = latest.td.taskDefinitionArn ?? '';
-      assertOwned(ecsTagsToRecord(latest.tags), ctx, desired.logicalId, arn);
-      const live = alignTaskDefinition(normalizeTaskDefinition(latest.td), desired.spec, new Map());
-      const same = diffResource(desired.spec, live, 'ecs.TaskDefinition').length === 0;
-      if (same) return { physicalId: arn, outputs: { arn } };
-    }
-    return register(desired, ctx);
-  },
+  create: registerUnlessNewestMatches,
 
   async update(desired, observed, deltas, ctx) {
     assertObservedOwned(observed, ctx, 'update');
-    if (touchesSpec(deltas)) return register(desired, ctx);
+    if (touchesSpec(deltas)) return registerUnlessNewestMatches(desired, ctx);
     await syncEcsTags(ctx.clients, observed.physicalId, desired.tags, observed.tags);
     return { physicalId: observed.physicalId, outputs: observed.outputs };
   },

@@ -78,15 +78,21 @@ export async function applyPlan(input: ApplyPlanInput): Promise<ApplyReport> {
     const applier = input.appliers.get(step.kind);
     if (applier === undefined) throw new NoApplierError(step.kind);
     const event = { logicalId: step.logicalId, kind: step.kind, action: step.action.type };
+    const budget = input.ctx.clients.retryBudget;
     const options: RetryStepOptions = {
+      ...(budget ? { budget } : {}),
       ...input.retry,
       ...(signal ? { signal } : {}),
-      onFailedAttempt: ({ reason, attemptNumber, error }) =>
+      onFailedAttempt: ({ reason, attemptNumber, error }) => {
+        const stepError = toStepError(error);
         emit({
           ...event,
           type: 'retry',
-          message: `attempt ${attemptNumber} failed (${reason}): ${toStepError(error).message}`,
-        }),
+          message: `attempt ${attemptNumber} failed (${reason}): ${stepError.message}`,
+          retryReason: reason,
+          error: stepError,
+        });
+      },
     };
     return {
       applier,
@@ -121,7 +127,7 @@ export async function applyPlan(input: ApplyPlanInput): Promise<ApplyReport> {
       };
     } catch (err) {
       const error = toStepError(err);
-      emit({ ...base, type: 'failed', message: error.message });
+      emit({ ...base, type: 'failed', message: error.message, error });
       return { ...base, status: 'failed', error, durationMs: now() - t0 };
     }
   };

@@ -336,9 +336,9 @@ describe('classifyAwsError', () => {
     // unknown
     { reason: 'a plain Error', err: new Error('boom'), want: 'unknown' },
     {
-      reason: 'a network error code',
+      reason: 'a connection reset that outlived the SDK attempts is retried like a server fault',
       err: Object.assign(new Error('socket'), { code: 'ECONNRESET' }),
-      want: 'unknown',
+      want: 'busy',
     },
     {
       reason: 'an unrecognised server fault',
