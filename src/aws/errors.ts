@@ -33,16 +33,12 @@ export const MAX_AWS_MESSAGE_LENGTH = 300;
 export const RETRYABLE_CLASSES: ReadonlySet<AwsErrorClass> = new Set(['throttle', 'busy', 'dependency']);
 
 /**
- * Node's codes for a connection that failed under the call (reset, broken pipe, refused, connect timed
- * out). After the SDK's own attempts such a failure is still AWS's side (or the network's), never the
- * request's: the step is retried like a 5xx, a bounded number of times.
+ * Node's codes for a connection that failed under the call (reset, broken pipe, refused). After the
+ * SDK's own attempts such a failure is still AWS's side (or the network's), never the request's: the
+ * step is retried like a 5xx, a bounded number of times. A timeout (`ETIMEDOUT`, `TimeoutError`) is
+ * not: each attempt already waited its full timeout, and repeating it turns a hung endpoint into minutes.
  */
-const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
-  'ECONNRESET',
-  'EPIPE',
-  'ECONNREFUSED',
-  'ETIMEDOUT',
-]);
+const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED']);
 
 /** The fields of an SDK v3 exception (or a plain test object) this module reads. */
 interface ErrorLike {
