@@ -6,6 +6,7 @@
  * - **Route 53 hosted zones**: every record the plan would write needs its zone to exist (and be
  *   unambiguous). stackctl never creates a domain's public zone; without this check a pass created a VPC,
  *   subnets, a load balancer… before the first record failed.
+ * - **Quotas** that can be read (preflight-quotas.ts): Elastic IPs for the NAT gateways to create.
  * - **Ownership conflicts**: a planned `conflict` (a resource with our name the stack does not own) stops
  *   the whole pass, not just its dependents: applying the rest would leave the stack half-built around a
  *   hole only the user can fill (rename, delete the foreign resource, or `adopt` it if it is theirs).
@@ -19,6 +20,7 @@ import type { AwsClients } from '../aws/types.js';
 import type { Plan, PlanStep } from '../diff/types.js';
 import { StackctlError } from '../errors.js';
 import { findHostedZone, fqdn } from '../observed/route53-zone.js';
+import { elasticIpProblems, type QuotaProblem } from './preflight-quotas.js';
 
 /** Error codes of `findHostedZone` that are a preflight problem rather than a failed read. */
 const ZONE_PROBLEM_CODES: ReadonlySet<string> = new Set(['HOSTED_ZONE_NOT_FOUND', 'HOSTED_ZONE_AMBIGUOUS']);
@@ -36,7 +38,8 @@ export type PreflightProblem =
       readonly logicalIds: readonly string[];
       readonly message: string;
     }
-  | { readonly type: 'conflict'; readonly logicalId: string; readonly message: string };
+  | { readonly type: 'conflict'; readonly logicalId: string; readonly message: string }
+  | QuotaProblem;
 
 /**
  * The pass stopped before any write because of {@link PreflightProblem}s; the message lists them all,
@@ -110,7 +113,7 @@ export async function hostedZoneProblems(
 
 /**
  * Every preflight problem of a planned pass: conflicts first (free, from the plan), then hosted zones
- * (read live). Empty when the pass may start writing.
+ * and quotas (read live). Empty when the pass may start writing.
  *
  * @example
  * const problems = await preflightProblems({ clients, project, plan });
@@ -124,5 +127,6 @@ export async function preflightProblems(input: {
   return [
     ...conflictProblems(input.plan),
     ...(await hostedZoneProblems(input.clients, input.project, input.plan)),
+    ...(await elasticIpProblems(input.clients, input.plan)),
   ];
 }

@@ -7,10 +7,13 @@
  */
 import { CreateLogGroupCommand, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
+  AllocateAddressCommand,
+  DescribeAddressesCommand,
   DescribeInternetGatewaysCommand,
   DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
   DescribeVpcsCommand,
+  ReleaseAddressCommand,
 } from '@aws-sdk/client-ec2';
 import { ListClustersCommand } from '@aws-sdk/client-ecs';
 import {
@@ -34,13 +37,16 @@ let desired: DesiredStack;
 /** A stack on `nosuch.example` with one HTTPS host: it renders a certificate and Route 53 records. */
 const DOMAIN_STACK = `${affordableStack()}domain: nosuch.example\nservices:\n  svc1:\n    domainname: app.nosuch.example\n`;
 
+/** A high-availability stack: one NAT gateway (and so one Elastic IP) per availability zone. */
+const HA_STACK = affordableStack().replace('mode: affordable', 'mode: high_availability');
+
 beforeAll(async () => {
   env = await startE2e();
   const dir = await writeFixtureApp({
     name: 'preflight',
     webServices: 1,
     workers: 1,
-    stacks: { dev: DOMAIN_STACK },
+    stacks: { dev: DOMAIN_STACK, ha: HA_STACK },
   });
   app = env.cliIn(dir);
   desired = parseJson<DesiredStack>(await app('render', '--stack', 'dev', '--output', 'json'));
@@ -114,4 +120,34 @@ it('a missing hosted zone alone: exit 1 naming the zone, AWS untouched; with the
   const retry = await app('reconcile', '--once', '--stack', 'dev', '--output', 'json');
   expect(retry.err).not.toContain('hosted zone');
   expect(retry.code).toBe(0);
+});
+
+it('more NAT gateways than Elastic IPs left in the quota: listed before any write, AWS untouched', async () => {
+  const ha = parseJson<DesiredStack>(await app('render', '--stack', 'ha', '--output', 'json'));
+  const nats = ha.resources.filter((r) => r.kind === 'ec2.NatGateway').length;
+  expect(nats).toBeGreaterThan(1);
+  // moto's quota is AWS's default, 5: leave one address fewer than the stack needs.
+  for (let i = 0; i < 5 - nats + 1; i++)
+    await env.clients.ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
+  const addresses = async () =>
+    (await env.clients.ec2.send(new DescribeAddressesCommand({}))).Addresses?.length ?? 0;
+  const before = { ...(await rawCounts(env.clients)), addresses: await addresses() };
+
+  const plan = await app('plan', '--stack', 'ha');
+  expect(plan.code).toBe(1);
+  expect(plan.out).toContain(`Elastic IP addresses: the plan allocates ${nats} for NAT gateways`);
+
+  const reconcile = await app('reconcile', '--once', '--stack', 'ha');
+  expect(reconcile.code).toBe(1);
+  expect(reconcile.err).toContain('nothing was changed in AWS');
+  expect(reconcile.err).toContain('Elastic IP addresses');
+  expect({ ...(await rawCounts(env.clients)), addresses: await addresses() }).toEqual(before);
+  expect(await stackInventory(env.clients, 'preflight', 'ha')).toEqual([]);
+
+  // With one address released there is room for every gateway: no preflight problem is left.
+  const [spare] = (await env.clients.ec2.send(new DescribeAddressesCommand({}))).Addresses ?? [];
+  await env.clients.ec2.send(new ReleaseAddressCommand({ AllocationId: spare?.AllocationId ?? '' }));
+  const replan = await app('plan', '--stack', 'ha');
+  expect(replan.out).not.toContain('Elastic IP addresses');
+  expect(replan.code).toBe(2);
 });
