@@ -108,6 +108,7 @@ export {
 export { attachReadRetry, isRetryableRead, READ_RETRIES, type ReadRetryOptions } from './read-retry.js';
 export {
   abortableSleep,
+  DEFAULT_STEP_AMBIGUOUS_RETRIES,
   DEFAULT_STEP_FACTOR,
   DEFAULT_STEP_MAX_RETRY_TIME_MS,
   DEFAULT_STEP_MAX_TIMEOUT_MS,

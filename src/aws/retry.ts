@@ -9,6 +9,7 @@
  * @module
  */
 import pRetry, { AbortError } from 'p-retry';
+import { AmbiguousOutcomeError } from './ambiguous-outcome.js';
 import {
   type AwsErrorClass,
   classifyAwsError,
@@ -35,6 +36,14 @@ export const DEFAULT_STEP_RETRIES = 100;
  * (1 + 3) × 3 = 12 times, over about 1 + 2 + 4 s of step backoff plus the SDK's sub-second delays.
  */
 export const DEFAULT_STEP_SERVER_FAULT_RETRIES = 3;
+/**
+ * How many times a step is started again after a call of it ended with an {@link AmbiguousOutcomeError}
+ * (a create AWS cannot deduplicate whose answer was lost, reset or 5xx). Counted apart from server
+ * faults and set higher: each retry starts with a read that settles the previous attempt, so retrying is
+ * safe, and a guarded create under heavy faults needs more tries than a plain 5xx (the fault suite at 30 %
+ * saw one fail all 4 tries of the server-fault bound).
+ */
+export const DEFAULT_STEP_AMBIGUOUS_RETRIES = 8;
 /** Stable code of the reconcilers' `NotReadyError`, matched by code so this layer does not import upward. */
 export const NOT_READY_CODE = 'NOT_READY';
 
@@ -65,6 +74,8 @@ export interface RetryStepOptions {
   readonly retries?: number;
   /** @default DEFAULT_STEP_SERVER_FAULT_RETRIES (3) */
   readonly serverFaultRetries?: number;
+  /** @default DEFAULT_STEP_AMBIGUOUS_RETRIES (8) */
+  readonly ambiguousRetries?: number;
   /** The pass's retry budget: each retry takes one; once spent, the failure is reported. @default no cap */
   readonly budget?: RetryBudget;
   /** Stops retrying (operator shutdown, `--timeout`); the step rejects with the signal's reason. */
@@ -140,6 +151,8 @@ export async function retryStep<T>(fn: () => Promise<T>, options: RetryStepOptio
   const elapsed = (): number => performance.now() - started;
   let tries = 0;
   let serverFaults = 0;
+  let ambiguous = 0;
+  const ambiguousRetries = options.ambiguousRetries ?? DEFAULT_STEP_AMBIGUOUS_RETRIES;
 
   const run = async (): Promise<T> => {
     tries += 1;
@@ -150,7 +163,10 @@ export async function retryStep<T>(fn: () => Promise<T>, options: RetryStepOptio
       const err = thrown instanceof Error ? thrown : new ThrownValue(thrown);
       // AbortError stops p-retry at once and rejects with `err` itself (its `originalError`).
       if (retryReason(thrown, retryOn) === undefined) throw new AbortError(err);
-      if (isServerFault(thrown)) {
+      if (isAmbiguousOutcome(thrown)) {
+        ambiguous += 1;
+        if (ambiguous > ambiguousRetries) throw new AbortError(new ServerFaultLimitError(tries, thrown));
+      } else if (isServerFault(thrown)) {
         serverFaults += 1;
         if (serverFaults > serverFaultRetries) throw new AbortError(new ServerFaultLimitError(tries, thrown));
       }
@@ -184,6 +200,16 @@ export async function retryStep<T>(fn: () => Promise<T>, options: RetryStepOptio
   } catch (err) {
     throw unwrap(err);
   }
+}
+
+/** True when `err` or a cause of it is an {@link AmbiguousOutcomeError}. */
+function isAmbiguousOutcome(err: unknown): boolean {
+  let current: unknown = err;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    if (current instanceof AmbiguousOutcomeError) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 /** Carries a thrown non-Error value through p-retry, which only handles Errors. */

@@ -18,6 +18,9 @@ import { assertObservedOwned, specString, touches } from './delta-helpers.js';
 import { applyEc2TagDeltas, ec2Delete, idResult, logicalIdFilters, tagSpecifications } from './ec2-common.js';
 import type { Applier, ApplyContext, ApplyResult, ResolvedResource } from './types.js';
 
+/** EC2's answer to a detach of a gateway that is not (or no longer) attached to that VPC. */
+const GATEWAY_NOT_ATTACHED = 'Gateway.NotAttached';
+
 /** VPC ids the gateway is attached to (AWS reports an attached gateway as `available`). */
 function attachedVpcs(igw: InternetGateway | undefined): string[] {
   return (igw?.Attachments ?? [])
@@ -94,9 +97,14 @@ export const ec2InternetGatewayApplier: Applier = {
       new DescribeInternetGatewaysCommand({ Filters: [{ Name: 'internet-gateway-id', Values: [igwId] }] }),
     );
     for (const vpcId of attachedVpcs(found.InternetGateways?.[0])) {
-      await ec2Delete(`detaching ${igwId} from ${vpcId}`, () =>
-        ec2.send(new DetachInternetGatewayCommand({ InternetGatewayId: igwId, VpcId: vpcId })),
-      );
+      await ec2Delete(`detaching ${igwId} from ${vpcId}`, async () => {
+        try {
+          await ec2.send(new DetachInternetGatewayCommand({ InternetGatewayId: igwId, VpcId: vpcId }));
+        } catch (err) {
+          // A resend after a lost response: the first request already detached it, which is the goal.
+          if (!(err instanceof Error && err.name === GATEWAY_NOT_ATTACHED)) throw err;
+        }
+      });
     }
     await ec2Delete(`internet gateway ${igwId}`, () =>
       ec2.send(new DeleteInternetGatewayCommand({ InternetGatewayId: igwId })),

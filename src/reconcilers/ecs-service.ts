@@ -214,6 +214,8 @@ export function createEcsServiceApplier(wait: WaitOptions = {}): Applier {
         assertOwned(ecsTagsToRecord(existing.tags), ctx, desired.logicalId, arn);
         if (existing.status === 'DRAINING')
           throw new NotReadyError(`${desired.logicalId}: ${arn} is still draining`, DRAINING_RETRY_MS);
+        // Made by this step's own earlier try whose response was lost: finish what that try would have.
+        await applyWhatCreateIgnored(ctx, cluster, serviceName, s, existing);
         if (awaitsHealthy(s)) await waitUntilServiceHealthy(ctx, cluster, arn, desired.logicalId, w);
         return { physicalId: arn, outputs: { arn } };
       }

@@ -101,15 +101,33 @@ export class CrashLane {
    * when given (STACKCTL_FAULT_KILL_OPERATION, `service:Operation`).
    */
   async spawnReconcile(killAfter?: number, operation?: string): Promise<CliRun> {
-    const argv = [this.#o.cliJs, 'reconcile', '--once', '--output', 'json', '--stats', ...this.#common()];
-    const env: Record<string, string | undefined> = {
+    return this.spawnCli(['reconcile', '--once', '--output', 'json', '--stats'], {
+      [FAULT_KILL_AFTER_MUTATIONS_ENV]: killAfter === undefined ? undefined : String(killAfter),
+      [FAULT_KILL_OPERATION_ENV]: operation,
+    });
+  }
+
+  /**
+   * Runs any command of the built CLI as a child process, with the lane's common flags and `env` on top
+   * of this process's environment (the fault suite arms STACKCTL_FAULT_* this way: the hook must arm in
+   * the child only). A variable set to `undefined` is removed. With `timeoutMs`, a child still running
+   * then is killed (SIGKILL) and its output so far returned, so a hang shows what it was doing.
+   */
+  async spawnCli(
+    argv: readonly string[],
+    env: Readonly<Record<string, string | undefined>> = {},
+    timeoutMs?: number,
+  ): Promise<CliRun> {
+    const childEnv: Record<string, string | undefined> = {
       ...process.env,
       ...MOTO_CREDENTIALS,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      [FAULT_KILL_AFTER_MUTATIONS_ENV]: killAfter === undefined ? undefined : String(killAfter),
-      [FAULT_KILL_OPERATION_ENV]: operation,
+      ...env,
     };
-    const child = spawn(process.execPath, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [this.#o.cliJs, ...argv, ...this.#common()], {
+      env: childEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -118,9 +136,19 @@ export class CrashLane {
     child.stderr.on('data', (d: Buffer) => {
       err += d.toString();
     });
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            err += `\n(killed by the test after ${timeoutMs} ms)\n`;
+            child.kill('SIGKILL');
+          }, timeoutMs);
     return new Promise((resolve, reject) => {
       child.once('error', reject);
-      child.once('close', (code, signal) => resolve({ code, signal, out, err }));
+      child.once('close', (code, signal) => {
+        clearTimeout(timer);
+        resolve({ code, signal, out, err });
+      });
     });
   }
 

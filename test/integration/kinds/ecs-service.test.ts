@@ -175,6 +175,34 @@ describe('ecs.Service without a load balancer', () => {
     expect(live?.tags ?? []).toEqual([]);
   });
 
+  it('a retry that finds the service its lost-response try made still applies what CreateService dropped', async () => {
+    // The first try's CreateService reached AWS and its answer was lost (the fault suite's `lost`):
+    // moto made the service without the strategy, deployment configuration and grace period.
+    const lost = resource('ecs.Service', 'service/lost', 'lost', serviceSpec('lost'));
+    await clients.ecs.send(
+      new CreateServiceCommand({
+        cluster: clusterArn,
+        serviceName: 'lost',
+        taskDefinition: taskDefinitionArn,
+        desiredCount: 1,
+        networkConfiguration: {
+          awsvpcConfiguration: {
+            subnets: [...net.subnets],
+            securityGroups: [net.securityGroups[0] as string],
+            assignPublicIp: 'ENABLED',
+          },
+        },
+        propagateTags: 'SERVICE',
+        tags: Object.entries(lost.tags).map(([key, value]) => ({ key, value })),
+      }),
+    );
+
+    const again = await serviceApplier.create(lost, applyCtx(clients));
+
+    expect(again.physicalId).toBe((await describeService('lost'))?.serviceArn);
+    expect((await observeOne(ecsServiceObserver, clients, lost))?.spec).toEqual(lost.spec);
+  });
+
   it('scales to zero, deletes and waits until the service is gone', async () => {
     const observed = await observeOne(ecsServiceObserver, clients, web());
     if (!observed) throw new Error('service not observed');

@@ -20,6 +20,7 @@ import {
   ReplaceRouteCommand,
 } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attachRandomFaults } from '../../../src/aws/random-faults.js';
 import type { AwsClients } from '../../../src/aws/types.js';
 import type { ResourceKind, Spec } from '../../../src/desired/resource-types.js';
 import { isOwnedBy, ownershipTags, tagListToRecord } from '../../../src/desired/tags.js';
@@ -220,6 +221,32 @@ describe('ec2.InternetGateway', () => {
     await expect(
       ec2InternetGatewayApplier.delete(observed as ObservedResource, applyCtx()),
     ).resolves.toBeUndefined();
+  });
+});
+
+describe('ec2.InternetGateway under a lost response', () => {
+  it('deletes when the detach was carried out but its answer lost (the resend finds it detached)', async () => {
+    const desired = resolved('ec2.InternetGateway', 'igw-lost', 'shop-dev', { vpcId: fixtureVpcId });
+    const { physicalId } = await ec2InternetGatewayApplier.create(desired, applyCtx());
+    const observed = await observeOne(ec2InternetGatewayObserver, desired, physicalId);
+    const lossy = motoClients(moto.endpoint);
+    const tally = attachRandomFaults(lossy, {
+      rate: 0,
+      seed: 1,
+      kinds: [],
+      loseResponse: ['ec2:DetachInternetGateway'],
+      services: ['ec2'],
+    });
+
+    await ec2InternetGatewayApplier.delete(observed as ObservedResource, { ...applyCtx(), clients: lossy });
+
+    expect(tally.injected.lost).toBe(1);
+    const gone = await clients.ec2.send(
+      new DescribeInternetGatewaysCommand({
+        Filters: [{ Name: 'internet-gateway-id', Values: [physicalId] }],
+      }),
+    );
+    expect(gone.InternetGateways).toHaveLength(0);
   });
 });
 

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
 import { AmbiguousOutcomeError } from '../../../src/aws/ambiguous-outcome.js';
-import { classifyAwsError, isServerFault } from '../../../src/aws/errors.js';
+import { classifyAwsError, isServerFault, ServerFaultLimitError } from '../../../src/aws/errors.js';
 import { attachNoBlindResendToClient, isAmbiguousFailure } from '../../../src/aws/no-blind-resend.js';
 import {
   FAULT_KINDS,
@@ -22,7 +22,11 @@ import {
   THROTTLE_ERRORS,
 } from '../../../src/aws/random-faults.js';
 import { attachReadRetry } from '../../../src/aws/read-retry.js';
-import { retryStep } from '../../../src/aws/retry.js';
+import {
+  DEFAULT_STEP_AMBIGUOUS_RETRIES,
+  DEFAULT_STEP_SERVER_FAULT_RETRIES,
+  retryStep,
+} from '../../../src/aws/retry.js';
 import { RetryBudget, RetryBudgetExhaustedError } from '../../../src/aws/retry-budget.js';
 import type { AwsClients } from '../../../src/aws/types.js';
 
@@ -189,6 +193,28 @@ describe('read retry under the pass budget', () => {
       Error,
     );
     expect(seen()).toBe(3);
+  });
+
+  it.each([
+    {
+      reason: 'an ambiguous create is retried up to its own, higher bound (each retry starts with a read)',
+      error: () => new AmbiguousOutcomeError('ec2', 'CreateVpc', new Error('reset')),
+      calls: 1 + DEFAULT_STEP_AMBIGUOUS_RETRIES,
+    },
+    {
+      reason: 'a plain 5xx keeps the server-fault bound',
+      error: () => ({ name: 'InternalFailure', $metadata: { httpStatusCode: 500 } }),
+      calls: 1 + DEFAULT_STEP_SERVER_FAULT_RETRIES,
+    },
+  ])('$reason', async ({ error, calls }) => {
+    let seen = 0;
+    const failing = async (): Promise<never> => {
+      seen += 1;
+      throw error();
+    };
+    const err = await outcome(() => retryStep(failing, { minTimeoutMs: 1, maxTimeoutMs: 1 }));
+    expect(err).toBeInstanceOf(ServerFaultLimitError);
+    expect(seen).toBe(calls);
   });
 
   it('stops a step once the budget is spent', async () => {
