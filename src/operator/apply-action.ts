@@ -25,7 +25,7 @@ function failures(report: ApplyReport): readonly string[] {
 /** Observes, plans and applies; the result says what changed, what failed and what was refused. */
 export async function applyAction(ctx: PassContext): Promise<ActionResult> {
   const { desired, resolved, stored } = renderStoredSpec(ctx.spec);
-  const session = openPassSession(ctx.clientsFor, desired.region, ctx.state);
+  const session = openPassSession(ctx.regionClients, desired.region, ctx.state);
   let pass: ReconciledPass;
   try {
     pass = await reconcilePass({
@@ -39,7 +39,6 @@ export async function applyAction(ctx: PassContext): Promise<ActionResult> {
     });
   } finally {
     ctx.metrics.addCalls(session.stats.snapshot());
-    session.close();
   }
   const mutations = session.stats.totals().mutates;
   const { plan, report } = pass;

@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { DEFAULT_RATE_SHARE } from '../aws/rate-limits.js';
 import { DEFAULT_HEARTBEAT_MS, DEFAULT_LEASE_MS, DEFAULT_TABLE_NAME } from '../state/index.js';
 import { OperatorConfigError } from './errors.js';
 import { LOG_LEVELS, type LogLevel } from './logger.js';
@@ -43,6 +44,11 @@ export interface OperatorConfig {
   readonly pollMs: number;
   readonly resyncMs: number;
   readonly resyncJitter: number;
+  /**
+   * Share (0–1] of each AWS API bucket this replica's client-side rate limits use (rate-limits.ts).
+   * Replicas split one account's buckets: with two replicas, 0.4 each keeps the account at 80 %.
+   */
+  readonly rateShare: number;
   readonly leaseMs: number;
   readonly heartbeatMs: number;
   readonly progressRequeueMs: number;
@@ -65,6 +71,7 @@ export const OPERATOR_ENV = {
   pollMs: 'STACKCTL_POLL_SECONDS',
   resyncMs: 'STACKCTL_RESYNC_SECONDS',
   resyncJitter: 'STACKCTL_RESYNC_JITTER',
+  rateShare: 'STACKCTL_RATE_SHARE',
   leaseMs: 'STACKCTL_LEASE_SECONDS',
   heartbeatMs: 'STACKCTL_HEARTBEAT_SECONDS',
   progressRequeueMs: 'STACKCTL_PROGRESS_REQUEUE_SECONDS',
@@ -106,6 +113,8 @@ function validate(config: OperatorConfig): OperatorConfig {
   }
   if (!(config.resyncJitter >= 0 && config.resyncJitter < 1))
     throw new OperatorConfigError(`resync jitter must be in [0, 1), got ${config.resyncJitter}`);
+  if (!(config.rateShare > 0 && config.rateShare <= 1))
+    throw new OperatorConfigError(`rate share must be in (0, 1], got ${config.rateShare}`);
   if (config.backoffBaseMs > config.backoffMaxMs)
     throw new OperatorConfigError('the first backoff must not exceed the longest backoff');
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65_535)
@@ -140,6 +149,7 @@ export function readOperatorConfig(env: Env, overrides: Partial<OperatorConfig> 
     pollMs: number(env, E.pollMs, DEFAULT_POLL_MS, 0.05, seconds),
     resyncMs: number(env, E.resyncMs, DEFAULT_RESYNC_MS, 0.1, seconds),
     resyncJitter: env[E.resyncJitter] ? Number(env[E.resyncJitter]) : DEFAULT_RESYNC_JITTER,
+    rateShare: env[E.rateShare] ? Number(env[E.rateShare]) : DEFAULT_RATE_SHARE,
     leaseMs: number(env, E.leaseMs, DEFAULT_LEASE_MS, 0.1, seconds),
     heartbeatMs: number(env, E.heartbeatMs, DEFAULT_HEARTBEAT_MS, 0.05, seconds),
     progressRequeueMs: number(env, E.progressRequeueMs, DEFAULT_PROGRESS_REQUEUE_MS, 0.05, seconds),

@@ -30,8 +30,8 @@ import type { OperatorMetrics } from './metrics.js';
 import { abortedResult, failedResult, pauseAction } from './pass-actions.js';
 import type { PassContext } from './pass-context.js';
 import type { ActionResult, Requeue } from './pass-result.js';
-import type { ClientsFactory } from './pass-session.js';
 import { planAction } from './plan-action.js';
+import type { RegionClients } from './region-clients.js';
 import { splitStackKey } from './stack-key.js';
 import { startStepHeartbeat } from './step-heartbeat.js';
 import { readStoredSpec } from './stored-spec.js';
@@ -60,7 +60,8 @@ export interface ControllerDeps {
   readonly config: OperatorConfig;
   /** Client of the state table's region. */
   readonly state: DynamoDBClient;
-  readonly clientsFor: ClientsFactory;
+  /** The process's shared AWS clients, by region. */
+  readonly regionClients: RegionClients;
   readonly logger: Logger;
   readonly metrics: OperatorMetrics;
   /** @default Date.now */
@@ -228,7 +229,7 @@ export class StackController {
       signal,
       config: this.#d.config,
       state: this.#d.state,
-      clientsFor: this.#d.clientsFor,
+      regionClients: this.#d.regionClients,
       metrics: this.#d.metrics,
       logger,
       onProgress: (e: ProgressEvent) => {

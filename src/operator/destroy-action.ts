@@ -54,7 +54,7 @@ function target(ctx: PassContext): DestroyTarget {
 /** Deletes what is left of the stack; asks for the spec to be removed once nothing is. */
 export async function destroyAction(ctx: PassContext): Promise<ActionResult> {
   const t = target(ctx);
-  const session = openPassSession(ctx.clientsFor, t.desired.region, ctx.state);
+  const session = openPassSession(ctx.regionClients, t.desired.region, ctx.state);
   let pass: Awaited<ReturnType<typeof reconcilePass>>;
   try {
     pass = await reconcilePass({
@@ -69,7 +69,6 @@ export async function destroyAction(ctx: PassContext): Promise<ActionResult> {
     });
   } finally {
     ctx.metrics.addCalls(session.stats.snapshot());
-    session.close();
   }
   const mutations = session.stats.totals().mutates;
   const { plan, report } = pass;

@@ -33,3 +33,14 @@ export class StoredSpecError extends StackctlError {
     this.name = 'StoredSpecError';
   }
 }
+
+/**
+ * A pass asked for AWS clients after the operator closed them (it is stopping). The pass ends with
+ * this error and its stack is handed to another replica; nothing was sent to AWS.
+ */
+export class ClientsClosedError extends StackctlError {
+  constructor(region: string) {
+    super('OPERATOR_CLIENTS_CLOSED', `no AWS clients for ${region}: the operator is stopping`);
+    this.name = 'ClientsClosedError';
+  }
+}

@@ -36,7 +36,7 @@ export {
   type PassCause,
   type PassDecision,
 } from './decide.js';
-export { OperatorConfigError, StoredSpecError } from './errors.js';
+export { ClientsClosedError, OperatorConfigError, StoredSpecError } from './errors.js';
 export { type HttpHandlers, type HttpServer, METRICS_CONTENT_TYPE, startHttpServer } from './http.js';
 export { jsonLogger, LOG_LEVELS, type Logger, type LogLevel, silentLogger } from './logger.js';
 export { OperatorMetrics } from './metrics.js';
@@ -49,7 +49,25 @@ export {
   parsePassTrailer,
   passRecords,
 } from './pass-record.js';
-export { type ClientsFactory, defaultClientsFactory } from './pass-session.js';
+export {
+  attachPassDeadline,
+  currentPassScope,
+  PASS_DEADLINE_MIDDLEWARE,
+  type PassScope,
+  passBundle,
+  ScopedCallStats,
+  ScopedRetryBudget,
+} from './pass-scope.js';
+export {
+  type ClientsFactory,
+  defaultClientsFactory,
+  openPassSession,
+  PASS_DEADLINE_MS,
+  type PassSession,
+  type PassSessionOptions,
+} from './pass-session.js';
+export { RegionClients, type RegionClientsOptions } from './region-clients.js';
+export { nextResyncDelayMs, type ResyncSlotInput, resyncPhaseMs } from './resync-schedule.js';
 export { loadStackViews } from './stack-views.js';
 export { renderStatusPage, type StackView, stackState } from './status-page.js';
 export {

@@ -26,6 +26,8 @@ export interface Gauges {
   readonly inFlight: number;
   readonly stacks: number;
   readonly ready: boolean;
+  /** The client-side rate limiter's totals so far (rate-limits.ts); absent when it is off. */
+  readonly rateLimit?: { readonly calls: number; readonly waitedMs: number };
 }
 
 type Labels = Readonly<Record<string, string>>;
@@ -151,6 +153,20 @@ export class OperatorMetrics {
       this.#leaseLost,
     );
     this.#renderCalls(lines, family, extraCalls);
+    if (gauges.rateLimit) {
+      family(
+        'stackctl_aws_rate_limited_calls_total',
+        'counter',
+        'AWS calls held back by the client-side rate limits.',
+      );
+      lines.push(`stackctl_aws_rate_limited_calls_total ${gauges.rateLimit.calls}`);
+      family(
+        'stackctl_aws_rate_limit_wait_seconds_total',
+        'counter',
+        'Time AWS calls waited for a rate-limit token.',
+      );
+      lines.push(`stackctl_aws_rate_limit_wait_seconds_total ${gauges.rateLimit.waitedMs / 1000}`);
+    }
     const gauge = (name: string, help: string, value: number): void => {
       family(name, 'gauge', help);
       lines.push(`${name} ${value}`);

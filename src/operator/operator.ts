@@ -10,6 +10,7 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { CallStats } from '../aws/index.js';
+import { RateLimiter } from '../aws/rate-limits.js';
 import type { ProgressEvent } from '../reconcilers/engine-types.js';
 import { type Clock, ensureStateTable, listSpecs } from '../state/index.js';
 import { Backoff } from './backoff.js';
@@ -19,10 +20,12 @@ import { type HttpServer, startHttpServer } from './http.js';
 import { type Logger, silentLogger } from './logger.js';
 import { OperatorMetrics } from './metrics.js';
 import type { ClientsFactory } from './pass-session.js';
+import { RegionClients } from './region-clients.js';
+import { nextResyncDelayMs } from './resync-schedule.js';
 import { settleWithin } from './settle.js';
 import { loadStackViews } from './stack-views.js';
 import { renderStatusPage } from './status-page.js';
-import { resyncDelay, Watcher } from './watcher.js';
+import { Watcher } from './watcher.js';
 import { SYSTEM_TIMERS, type Timers, WorkQueue } from './work-queue.js';
 
 /** Share of the stop timeout spent letting passes finish before they are told to stop. */
@@ -42,15 +45,19 @@ export interface OperatorOptions {
   readonly state: DynamoDBClient;
   /** Counts the operator's own calls (polls, leases, status) for `/metrics`. */
   readonly stateStats?: CallStats;
+  /** Builds each region's clients once for the process (region-clients.ts). */
   readonly clientsFor: ClientsFactory;
+  /**
+   * Client-side limits per AWS API bucket, shared by every worker and region; `false` turns them off.
+   * @default a {@link RateLimiter} with the AWS buckets at the config's `rateShare`
+   */
+  readonly rateLimiter?: RateLimiter | false;
   /** @default silentLogger */
   readonly logger?: Logger;
   /** @default SYSTEM_TIMERS */
   readonly timers?: Timers;
   /** @default Date.now */
   readonly now?: Clock;
-  /** @default Math.random (resync jitter) */
-  readonly random?: () => number;
   /** Serve HTTP. @default true */
   readonly http?: boolean;
   readonly onPassStart?: (start: PassStart) => void;
@@ -81,6 +88,8 @@ export class Operator {
   readonly #now: Clock;
   readonly #watcher: Watcher;
   readonly #controller: StackController;
+  readonly #regionClients: RegionClients;
+  readonly #rateLimiter: RateLimiter | undefined;
   readonly #inFlight = new Map<string, AbortController>();
   readonly #workers: Promise<void>[] = [];
   #http: HttpServer | undefined;
@@ -111,10 +120,18 @@ export class Operator {
         this.#lastPollMs = this.#now();
       },
     });
+    this.#rateLimiter =
+      options.rateLimiter === false
+        ? undefined
+        : (options.rateLimiter ?? new RateLimiter({ share: config.rateShare }));
+    this.#regionClients = new RegionClients({
+      factory: options.clientsFor,
+      ...(this.#rateLimiter ? { rateLimiter: this.#rateLimiter } : {}),
+    });
     this.#controller = new StackController({
       config,
       state: options.state,
-      clientsFor: options.clientsFor,
+      regionClients: this.#regionClients,
       logger: this.#log,
       metrics: this.metrics,
       now: this.#now,
@@ -181,6 +198,7 @@ export class Operator {
         inFlight: this.#inFlight.size,
         stacks: this.#stacks,
         ready: this.ready(),
+        ...(this.#rateLimiter ? { rateLimit: this.#rateLimiter.delays } : {}),
       },
       this.#o.stateStats?.snapshot() ?? [],
     );
@@ -222,7 +240,10 @@ export class Operator {
     else if (requeue.kind === 'resync') {
       this.queue.forget(key);
       const { resyncMs, resyncJitter } = this.#o.config;
-      this.queue.addAfter(key, resyncDelay(resyncMs, resyncJitter, this.#o.random));
+      this.queue.addAfter(
+        key,
+        nextResyncDelayMs({ key, nowMs: this.#now(), intervalMs: resyncMs, earlyShare: resyncJitter }),
+      );
     }
     if (outcome.expiresAtMs !== undefined)
       this.queue.addAfter(key, Math.max(0, outcome.expiresAtMs - this.#now()));
@@ -257,6 +278,8 @@ export class Operator {
     // Passes stuck past the budget lose their leases now, so another replica need not wait for expiry.
     if (unfinished > 0) await settleWithin(this.#controller.abandonLeases({ release: true }), reserve * 0.8);
     await settleWithin(this.#http?.close() ?? Promise.resolve(), reserve * 0.1);
+    // The shared AWS clients live as long as the operator: closed once, here, not after each pass.
+    this.#regionClients.close();
     this.#log.info('operator stopped', { unfinished, tookMs: this.#now() - started });
     return { unfinished };
   }
@@ -273,5 +296,6 @@ export class Operator {
     await this.#watcher.stop();
     await this.#http?.close();
     await settleWithin(Promise.all(this.#workers), this.#o.config.stopTimeoutMs);
+    this.#regionClients.close();
   }
 }

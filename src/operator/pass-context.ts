@@ -11,7 +11,7 @@ import type { OperatorConfig } from './config.js';
 import type { PassDecision } from './decide.js';
 import type { Logger } from './logger.js';
 import type { OperatorMetrics } from './metrics.js';
-import type { ClientsFactory } from './pass-session.js';
+import type { RegionClients } from './region-clients.js';
 
 /** Inputs of every pass action. */
 export interface PassContext {
@@ -24,7 +24,8 @@ export interface PassContext {
   readonly signal: AbortSignal;
   readonly config: OperatorConfig;
   readonly state: DynamoDBClient;
-  readonly clientsFor: ClientsFactory;
+  /** The process's shared AWS clients, by region (a pass opens its session on them). */
+  readonly regionClients: RegionClients;
   readonly metrics: OperatorMetrics;
   readonly logger: Logger;
   readonly onProgress?: (event: ProgressEvent) => void;

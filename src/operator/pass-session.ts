@@ -1,16 +1,24 @@
 /**
- * AWS clients for one pass: the stack's region (stacks may live anywhere), the operator's own
- * DynamoDB client for the state table (one table, one region), and a fresh CallStats so the pass's
- * mutating calls are counted exactly (`lastPass.mutations`) before they are added to `/metrics`.
+ * AWS clients for one pass: the process's shared clients of the stack's region (stacks may live
+ * anywhere; see region-clients.ts), the operator's own DynamoDB client for the state table (one table,
+ * one region), and what stays per pass: a fresh CallStats so the pass's mutating calls are counted
+ * exactly (`lastPass.mutations`) before they are added to `/metrics`, a fresh retry budget and the
+ * pass deadline.
  *
  * @module
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CallStats, createAwsClients } from '../aws/index.js';
+import { CallStats, createAwsClients, RetryBudget } from '../aws/index.js';
 import type { AwsClients } from '../aws/types.js';
+import { passBundle } from './pass-scope.js';
+import type { RegionClients } from './region-clients.js';
 
-/** Builds a client bundle for a region, counting calls into `stats`. Injected so tests can use moto. */
-export type ClientsFactory = (region: string, stats: CallStats) => AwsClients;
+/**
+ * Builds a region's client bundle, counting calls into `stats` and spending read retries from
+ * `retryBudget`. Called once per region for the whole process (region-clients.ts): the `stats` and
+ * `retryBudget` it gets pass each call on to the pass that made it. Injected so tests can use moto.
+ */
+export type ClientsFactory = (region: string, stats: CallStats, retryBudget?: RetryBudget) => AwsClients;
 
 /**
  * The longest one operator pass may keep calling AWS, the operator's counterpart of the CLI's command
@@ -21,35 +29,48 @@ export type ClientsFactory = (region: string, stats: CallStats) => AwsClients;
 export const PASS_DEADLINE_MS = 60 * 60_000;
 
 /**
- * The default factory: real clients, with an optional endpoint override (moto, LocalStack). Each pass
- * gets fresh clients, so a fresh retry budget and a fresh {@link PASS_DEADLINE_MS}.
+ * The default factory: real clients, with an optional endpoint override (moto, LocalStack). No
+ * deadline of its own: the clients live as long as the process, and each pass gets its
+ * {@link PASS_DEADLINE_MS} through its scope (pass-scope.ts).
  */
 export function defaultClientsFactory(endpoint?: string): ClientsFactory {
-  return (region, stats) =>
-    createAwsClients({ region, stats, deadlineMs: PASS_DEADLINE_MS, ...(endpoint ? { endpoint } : {}) });
+  return (region, stats, retryBudget) =>
+    createAwsClients({
+      region,
+      stats,
+      ...(retryBudget ? { retryBudget } : {}),
+      ...(endpoint ? { endpoint } : {}),
+    });
 }
 
-/** A pass's clients; `close` frees their sockets (the state client is shared and stays open). */
+/** A pass's clients and its own call counts; the clients are shared, so there is nothing to close. */
 export interface PassSession {
   readonly clients: AwsClients;
   readonly stats: CallStats;
-  close(): void;
 }
 
-/** Opens the clients of one pass. */
-export function openPassSession(factory: ClientsFactory, region: string, state: DynamoDBClient): PassSession {
+/** Options for {@link openPassSession}; tests shorten the deadline. */
+export interface PassSessionOptions {
+  /** @default PASS_DEADLINE_MS */
+  readonly deadlineMs?: number;
+  /** @default Date.now */
+  readonly now?: () => number;
+}
+
+/** Opens one pass over `region`: shared clients, fresh stats, budget and deadline. */
+export function openPassSession(
+  regions: RegionClients,
+  region: string,
+  state: DynamoDBClient,
+  options: PassSessionOptions = {},
+): PassSession {
   const stats = new CallStats();
-  const own = factory(region, stats);
-  const clients: AwsClients = { ...own, dynamodb: state };
-  return {
-    clients,
+  const deadlineMs = options.deadlineMs ?? PASS_DEADLINE_MS;
+  const scope = {
     stats,
-    close() {
-      for (const [name, client] of Object.entries(own)) {
-        if (name === 'region') continue;
-        const c = client as { destroy?: () => void };
-        c.destroy?.();
-      }
-    },
+    retryBudget: new RetryBudget(),
+    deadlineMs,
+    deadlineAt: (options.now ?? Date.now)() + deadlineMs,
   };
+  return { clients: passBundle(regions.get(region), scope, state), stats };
 }

@@ -19,7 +19,7 @@ export async function planAction(ctx: PassContext): Promise<ActionResult> {
   const { desired, resolved, stored } = renderStoredSpec(ctx.spec);
   const warn = resolved.driftPolicy.value === 'warn';
   const remembered = await rememberedResources(ctx);
-  const session = openPassSession(ctx.clientsFor, desired.region, ctx.state);
+  const session = openPassSession(ctx.regionClients, desired.region, ctx.state);
   let planned: Awaited<ReturnType<typeof planPass>>;
   try {
     planned = await planPass(
@@ -34,7 +34,6 @@ export async function planAction(ctx: PassContext): Promise<ActionResult> {
     );
   } finally {
     ctx.metrics.addCalls(session.stats.snapshot());
-    session.close();
   }
   const changes = changesIn(planned.plan);
   const drift = warn ? changes.length : 0;

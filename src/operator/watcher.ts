@@ -4,8 +4,9 @@
  * reported as observed (new pushes, pauses, deletions, passes another replica never finished).
  * The queue de-duplicates, so a stack enqueued on every poll still gets one pass at a time.
  *
- * The resync timer lives in the queue: after each pass the worker re-adds the stack after
- * {@link resyncDelay} (5 min ± 10 %), which is what catches out-of-band changes.
+ * The resync timer lives in the queue: after each pass the worker re-adds the stack at its next
+ * resync slot (`nextResyncDelayMs`, resync-schedule.ts: every 5 min, at an offset fixed per stack key),
+ * which is what catches out-of-band changes.
  *
  * @module
  */
@@ -15,8 +16,9 @@ import { stackKey } from './stack-key.js';
 import type { Timers, WorkQueue } from './work-queue.js';
 
 /**
- * The resync period with jitter: uniformly within `base × (1 ± jitter)`, so a fleet's stacks spread
- * out instead of all re-observing in the same second after a restart.
+ * The resync period with random jitter: uniformly within `base × (1 ± jitter)`. The operator now uses
+ * the deterministic per-stack slots of `nextResyncDelayMs` (resync-schedule.ts), which spread a fleet
+ * evenly even right after a restart; kept for callers that want a plain jittered period.
  *
  * @example resyncDelay(300_000, 0.1, Math.random) // 270_000 … 330_000
  */

@@ -101,12 +101,13 @@ export async function push(
   if (r.code !== 0) throw new Error(`push ${stack} failed (${r.code}): ${r.err}`);
 }
 
-/** A moto client bundle that counts into `stats`. */
+/** A moto client bundle that counts into `stats` and spends read retries from `retryBudget`. */
 export function motoFactory(endpoint: string): OperatorOptions['clientsFor'] {
-  return (region, stats) =>
+  return (region, stats, retryBudget) =>
     createAwsClients({
       region,
       stats,
+      ...(retryBudget ? { retryBudget } : {}),
       endpoint,
       credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
       maxAttempts: 2,

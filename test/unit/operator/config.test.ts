@@ -11,6 +11,7 @@ describe('readOperatorConfig', () => {
       pollMs: 10_000,
       resyncMs: DEFAULT_RESYNC_MS,
       resyncJitter: 0.1,
+      rateShare: 0.8,
       leaseMs: 20_000,
       heartbeatMs: 5_000,
       backoffBaseMs: 1_000,
@@ -30,6 +31,7 @@ describe('readOperatorConfig', () => {
       STACKCTL_HEARTBEAT_SECONDS: '0.5',
       STACKCTL_CONCURRENCY: '8',
       STACKCTL_OWNER: 'op-1',
+      STACKCTL_RATE_SHARE: '0.4',
     });
     expect(c).toMatchObject({
       region: 'eu-central-1',
@@ -39,6 +41,7 @@ describe('readOperatorConfig', () => {
       heartbeatMs: 500,
       concurrency: 8,
       owner: 'op-1',
+      rateShare: 0.4,
     });
   });
 
@@ -58,6 +61,16 @@ describe('readOperatorConfig', () => {
       reason: 'zero workers',
       env: { AWS_REGION: 'x', STACKCTL_CONCURRENCY: '0' },
       message: 'STACKCTL_CONCURRENCY',
+    },
+    {
+      reason: 'a rate share of 0',
+      env: { AWS_REGION: 'x', STACKCTL_RATE_SHARE: '0' },
+      message: 'rate share',
+    },
+    {
+      reason: 'a rate share over 1',
+      env: { AWS_REGION: 'x', STACKCTL_RATE_SHARE: '1.5' },
+      message: 'rate share',
     },
     { reason: 'jitter of 100 %', env: { AWS_REGION: 'x', STACKCTL_RESYNC_JITTER: '1' }, message: 'jitter' },
     {

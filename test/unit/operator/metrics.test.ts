@@ -80,6 +80,18 @@ describe('OperatorMetrics', () => {
     expect(text).toContain('stackctl_aws_calls_total{service="dynamodb",operation="Query",kind="read"} 4');
   });
 
+  it('reports the client-side rate limiter’s held calls and wait time only when it is on', () => {
+    const on = new OperatorMetrics().render({ ...gauges, rateLimit: { calls: 3, waitedMs: 4_500 } });
+    expect(on.split('\n')).toEqual(
+      expect.arrayContaining([
+        '# TYPE stackctl_aws_rate_limited_calls_total counter',
+        'stackctl_aws_rate_limited_calls_total 3',
+        'stackctl_aws_rate_limit_wait_seconds_total 4.5',
+      ]),
+    );
+    expect(new OperatorMetrics().render(gauges)).not.toContain('stackctl_aws_rate_limit');
+  });
+
   it('starts label-less counters at 0 so rate() works from the first scrape', () => {
     const text = new OperatorMetrics().render({ ...gauges, ready: false });
     expect(text).toContain('stackctl_drift_found_total 0');
