@@ -2,7 +2,7 @@
  * Observes `acm.Certificate`. Certificates have no names, and ACM ignores a stale idempotency token, so
  * a certificate is ours only by its tags: candidates are the certificates whose domain a target asks
  * for, the ones the journal recorded, and the ones the tagging API lists for this stack; each candidate's
- * tags come from ListTagsForCertificate. A certificate for the same domain without this stack's tags is
+ * tags come from the pass's tagging-API read (tag-index.ts), else ListTagsForCertificate. A certificate for the same domain without this stack's tags is
  * someone else's and is not returned (it does not stop stackctl from requesting its own).
  *
  * @module
@@ -21,6 +21,7 @@ import { isOwnedBy, tagListToRecord } from '../desired/tags.js';
 import { alignToDesired, collectPages, resolveSpecString } from './ec2-common.js';
 import { compactSpec, mapLimited } from './observe-helpers.js';
 import { discoverTaggedArns } from './tag-discovery.js';
+import { indexedTags } from './tag-index.js';
 import type { Health, ObserveContext, ObservedResource, Observer, ObserveTarget } from './types.js';
 
 /** The ARN segment of certificates in tagging API answers. */
@@ -137,7 +138,8 @@ async function candidates(targets: readonly ObserveTarget[], ctx: ObserveContext
   ]);
   arns.delete('');
   const found = await mapLimited([...arns].sort(), async (arn): Promise<Candidate | undefined> => {
-    const tags = await certificateTags(acm, arn);
+    // A deleted certificate the index still lists is dropped later: DescribeCertificate finds nothing.
+    const tags = (await indexedTags(ctx, arn)) ?? (await certificateTags(acm, arn));
     if (tags === undefined) return undefined;
     if (!recorded.has(arn) && !isOwnedBy(tags, ctx.project, ctx.stack)) return undefined;
     return { arn, tags, createdAt: created.get(arn)?.CreatedAt?.getTime() ?? 0 };

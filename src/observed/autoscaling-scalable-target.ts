@@ -19,6 +19,7 @@ import { isNotFound } from '../aws/errors.js';
 import { isOwnedBy } from '../desired/tags.js';
 import { collectPages, identify, resolveSpecString } from './ec2-common.js';
 import { compactSpec, mapLimited } from './observe-helpers.js';
+import { readOnce } from './pass-reads.js';
 import type { ObserveContext, ObservedResource, Observer, ObserveTarget } from './types.js';
 
 /** The only service namespace stackctl scales. */
@@ -85,14 +86,20 @@ export async function findScalableTargets(
   const { autoscaling } = ctx.clients;
   const wanted = new Set(ids);
   const clusters = new Set([`${ctx.project}-${ctx.stack}`, ...ids.flatMap((id) => clusterOf(id) ?? [])]);
-  const candidates = (await listEcsScalableTargets(autoscaling)).filter((t) => {
+  // Read once per pass: the scaling policy observer asks for the same list a level later.
+  const listed = await readOnce(ctx, 'autoscaling:ecs-scalable-targets', () =>
+    listEcsScalableTargets(autoscaling),
+  );
+  const candidates = listed.filter((t) => {
     const id = t.ResourceId ?? '';
     const cluster = clusterOf(id);
     return wanted.has(id) || (cluster !== undefined && clusters.has(cluster));
   });
   return mapLimited(candidates, async (target) => ({
     target,
-    tags: await scalableTargetTags(autoscaling, target),
+    tags: await readOnce(ctx, `autoscaling:tags ${target.ScalableTargetARN ?? ''}`, () =>
+      scalableTargetTags(autoscaling, target),
+    ),
   }));
 }
 

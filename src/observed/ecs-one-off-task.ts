@@ -14,12 +14,7 @@
  *
  * @module
  */
-import {
-  DescribeTaskDefinitionCommand,
-  DescribeTasksCommand,
-  ListTasksCommand,
-  type Task,
-} from '@aws-sdk/client-ecs';
+import { DescribeTasksCommand, ListTasksCommand, type Task } from '@aws-sdk/client-ecs';
 import { isNotFound } from '../aws/errors.js';
 import type { AwsClients } from '../aws/types.js';
 import {
@@ -30,7 +25,9 @@ import {
   taskOutcome,
 } from './ecs-common.js';
 import { describeTasksInput } from './ecs-describe.js';
+import { describeRevision } from './ecs-task-definition.js';
 import { chunks, compactSpec, resolveTargetValue, targetString } from './observe-helpers.js';
+import type { TaskDefinitionCache } from './task-definition-cache.js';
 import type { Health, ObserveContext, ObservedResource, Observer, ObserveTarget } from './types.js';
 
 /** DescribeTasks accepts at most 100 tasks per call. */
@@ -45,13 +42,21 @@ export interface JudgedRun {
   readonly outcome: TaskOutcome;
 }
 
-/** Names of the essential containers of a task definition; `[]` (every container counts) if unknown. */
-export async function essentialContainers(clients: AwsClients, taskDefinitionArn: string): Promise<string[]> {
+/**
+ * Names of the essential containers of a task definition; `[]` (every container counts) if unknown.
+ * With `cache`, a revision the pass (or, in the operator, an earlier pass) already described costs no call.
+ */
+export async function essentialContainers(
+  clients: AwsClients,
+  taskDefinitionArn: string,
+  cache?: TaskDefinitionCache,
+): Promise<string[]> {
   try {
-    const res = await clients.ecs.send(
-      new DescribeTaskDefinitionCommand({ taskDefinition: taskDefinitionArn }),
+    const described = await describeRevision(
+      { clients, ...(cache ? { taskDefinitions: cache } : {}) },
+      taskDefinitionArn,
     );
-    return (res.taskDefinition?.containerDefinitions ?? [])
+    return (described?.td.containerDefinitions ?? [])
       .filter((c) => c.essential !== false && c.name !== undefined)
       .map((c) => c.name as string);
   } catch {
@@ -114,12 +119,13 @@ function startedAt(t: Task): number {
 export async function judgeRuns(
   clients: AwsClients,
   tasks: readonly Task[],
+  cache?: TaskDefinitionCache,
 ): Promise<{ readonly best: JudgedRun | undefined; readonly failures: number }> {
   const essentials = new Map<string, Promise<string[]>>();
   const judged: JudgedRun[] = [];
   for (const task of [...tasks].sort((a, b) => startedAt(b) - startedAt(a))) {
     const arn = task.taskDefinitionArn ?? '';
-    if (!essentials.has(arn)) essentials.set(arn, essentialContainers(clients, arn));
+    if (!essentials.has(arn)) essentials.set(arn, essentialContainers(clients, arn, cache));
     judged.push({ task, outcome: taskOutcome(task, await (essentials.get(arn) as Promise<string[]>)) });
   }
   const best =
@@ -167,7 +173,7 @@ async function observeTarget(
   if (taskDefinition) tasks = await findRuns(ctx.clients, cluster, oneOffStartedBy(taskDefinition));
   else if (target.physicalId) tasks = await describeRemembered(ctx.clients, cluster, target.physicalId);
   else return undefined;
-  const { best } = await judgeRuns(ctx.clients, tasks);
+  const { best } = await judgeRuns(ctx.clients, tasks, ctx.taskDefinitions);
   return best ? toObserved(best, target, ctx) : undefined;
 }
 

@@ -9,7 +9,6 @@
  */
 import {
   DescribeTaskDefinitionCommand,
-  type DescribeTaskDefinitionCommandOutput,
   ListTaskDefinitionsCommand,
   paginateListTaskDefinitionFamilies,
   type Tag,
@@ -30,6 +29,7 @@ import {
   targetOf,
   uniqueSorted,
 } from './observe-helpers.js';
+import { isRevisionArn } from './task-definition-cache.js';
 import type { ObserveContext, ObservedResource, Observer, ObserveTarget } from './types.js';
 
 /** ListTaskDefinitionFamilies page size (the API maximum). */
@@ -69,14 +69,24 @@ function isNoSuchTaskDefinition(err: unknown): boolean {
 /** A task definition revision with its tags. */
 export type Described = { readonly td: TaskDefinition; readonly tags: readonly Tag[] | undefined };
 
-async function describe(
-  ctx: Pick<ObserveContext, 'clients'>,
-  ref: string,
-): Promise<DescribeTaskDefinitionCommandOutput | undefined> {
+type DescribeContext = Pick<ObserveContext, 'clients' | 'taskDefinitions'>;
+
+/**
+ * DescribeTaskDefinition with tags, or undefined when there is no such revision. A full revision ARN is
+ * answered from `ctx.taskDefinitions` when it was described before (a revision is immutable); every
+ * answer is remembered there. A family name always asks AWS (its latest revision changes).
+ */
+async function describe(ctx: DescribeContext, ref: string): Promise<Described | undefined> {
+  const cached = isRevisionArn(ref) ? ctx.taskDefinitions?.get(ref) : undefined;
+  if (cached) return cached;
   try {
-    return await ctx.clients.ecs.send(
+    const out = await ctx.clients.ecs.send(
       new DescribeTaskDefinitionCommand({ taskDefinition: ref, include: ['TAGS'] }),
     );
+    if (!out.taskDefinition) return undefined;
+    const described: Described = { td: out.taskDefinition, tags: out.tags };
+    ctx.taskDefinitions?.remember(described);
+    return described;
   } catch (err) {
     if (isNoSuchTaskDefinition(err)) return undefined;
     throw err;
@@ -84,25 +94,31 @@ async function describe(
 }
 
 /**
+ * One revision by ARN (or family: its latest), through the pass's task definition cache when it
+ * has one: what other observers use instead of their own DescribeTaskDefinition.
+ */
+export async function describeRevision(ctx: DescribeContext, ref: string): Promise<Described | undefined> {
+  return describe(ctx, ref);
+}
+
+/**
  * The newest ACTIVE revision of `family`, or undefined. Describing by family is AWS's "latest ACTIVE";
  * when a (non-conforming) endpoint answers with an INACTIVE revision, the ACTIVE list decides.
  */
 export async function latestActiveRevision(
-  ctx: Pick<ObserveContext, 'clients'>,
+  ctx: DescribeContext,
   family: string,
 ): Promise<Described | undefined> {
   const first = await describe(ctx, family);
-  if (!first?.taskDefinition) return undefined;
-  if (first.taskDefinition.status === 'ACTIVE') return { td: first.taskDefinition, tags: first.tags };
+  if (!first) return undefined;
+  if (first.td.status === 'ACTIVE') return first;
   const list = await ctx.clients.ecs.send(
     new ListTaskDefinitionsCommand({ familyPrefix: family, status: 'ACTIVE', sort: 'DESC' }),
   );
   const arn = (list.taskDefinitionArns ?? []).find((a) => familyOf(a) === family);
   if (!arn) return undefined;
   const again = await describe(ctx, arn);
-  return again?.taskDefinition?.status === 'ACTIVE'
-    ? { td: again.taskDefinition, tags: again.tags }
-    : undefined;
+  return again?.td.status === 'ACTIVE' ? again : undefined;
 }
 
 /** How many older ACTIVE revisions are described, newest first, looking for this stack's own one. */
@@ -128,9 +144,8 @@ async function newestOwnedRevision(
     .slice(0, OWNED_REVISION_LOOKBACK);
   for (const arn of older) {
     const d = await describe(ctx, arn);
-    if (d?.taskDefinition?.status !== 'ACTIVE') continue;
-    if (isOwnedBy(ecsTagsToRecord(d.tags), ctx.project, ctx.stack))
-      return { td: d.taskDefinition, tags: d.tags };
+    if (d?.td.status !== 'ACTIVE') continue;
+    if (isOwnedBy(ecsTagsToRecord(d.tags), ctx.project, ctx.stack)) return d;
   }
   return undefined;
 }

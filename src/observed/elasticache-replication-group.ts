@@ -1,6 +1,7 @@
 /**
  * Observes `elasticache.ReplicationGroup`: DescribeReplicationGroups per target id (plus every group the
- * tagging API lists for this stack), ListTagsForResource by ARN, and DescribeCacheClusters on the first
+ * tagging API lists for this stack), tags from the pass's tagging-API read (ListTagsForResource by ARN
+ * for a group it does not list), and DescribeCacheClusters on the first
  * member cluster, because the replication group itself does not report its engine version, subnet group
  * or security groups.
  *
@@ -23,6 +24,7 @@ import { alignToDesired, identify, resolveSpecString, resolveSpecValue } from '.
 import { elasticacheTags } from './elasticache-subnet-group.js';
 import { compactSpec, mapLimited, unlessNotFound } from './observe-helpers.js';
 import { engineVersionAtPrecision, namesToDescribe, targetByName } from './tag-discovery.js';
+import { indexedTags } from './tag-index.js';
 import type { Health, ObserveContext, ObservedResource, Observer, ObserveTarget } from './types.js';
 
 /** The ARN segment of replication groups in tagging API answers. */
@@ -137,7 +139,7 @@ export const elasticacheReplicationGroupObserver: Observer = {
       const group = await describeReplicationGroup(elasticache, lookup);
       if (!group) return undefined;
       const id = group.ReplicationGroupId ?? lookup;
-      const tags = await elasticacheTags(elasticache, group.ARN);
+      const tags = (await indexedTags(ctx, group.ARN)) ?? (await elasticacheTags(elasticache, group.ARN));
       const matched = targetByName(id, targets);
       if (!matched && !isOwnedBy(tags, ctx.project, ctx.stack)) return undefined;
       const member = await describeMember(elasticache, group);

@@ -1,6 +1,7 @@
 /**
  * Observes `elasticache.SubnetGroup`: DescribeCacheSubnetGroups by name for each target (plus every
- * group the tagging API lists for this stack) and ListTagsForResource by ARN, since Describe has no tags.
+ * group the tagging API lists for this stack). Tags come from the pass's tagging-API read (tag-index.ts);
+ * a group it does not list costs a ListTagsForResource by ARN, since Describe has no tags.
  *
  * @module
  */
@@ -14,6 +15,7 @@ import { isOwnedBy, tagListToRecord } from '../desired/tags.js';
 import { alignToDesired, identify } from './ec2-common.js';
 import { compactSpec, mapLimited, unlessNotFound } from './observe-helpers.js';
 import { namesToDescribe, targetByName } from './tag-discovery.js';
+import { indexedTags } from './tag-index.js';
 import type { ObserveContext, ObservedResource, Observer, ObserveTarget } from './types.js';
 
 /** The ARN segment of cache subnet groups in tagging API answers. */
@@ -55,7 +57,7 @@ export const elasticacheSubnetGroupObserver: Observer = {
     const found = await mapLimited(names, async (name) => {
       const group = await describeCacheSubnetGroup(elasticache, name);
       if (!group) return undefined;
-      const tags = await elasticacheTags(elasticache, group.ARN);
+      const tags = (await indexedTags(ctx, group.ARN)) ?? (await elasticacheTags(elasticache, group.ARN));
       const groupName = group.CacheSubnetGroupName ?? name;
       const matched = targetByName(groupName, targets);
       if (!matched && !isOwnedBy(tags, ctx.project, ctx.stack)) return undefined;

@@ -11,12 +11,11 @@ import {
   type ElasticLoadBalancingV2Client,
   type RuleCondition,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { paginateGetResources } from '@aws-sdk/client-resource-groups-tagging-api';
 import { isNotFound, isThrottle } from '../aws/errors.js';
 import type { Spec } from '../desired/resource-types.js';
-import { TAG_KEYS } from '../desired/resource-types.js';
 import { isOwnedBy, tagListToRecord } from '../desired/tags.js';
 import { chunks, compactSpec } from './observe-helpers.js';
+import { taggedWithMarker } from './tag-index.js';
 import type { ObserveContext, ObserveTarget } from './types.js';
 
 /** Names or ARNs per DescribeLoadBalancers / DescribeTargetGroups call, and ARNs per DescribeTags call. */
@@ -49,6 +48,33 @@ export async function describeElbTags(
 }
 
 /**
+ * {@link describeElbTags} through the pass's shared reads: ARNs an earlier observer of the pass already
+ * read tags for cost nothing, the rest one DescribeTags per 20, and their answers are kept for later
+ * observers (the listener observer reads its rules' tags with its own, in one call).
+ */
+export async function passElbTags(
+  ctx: Pick<ObserveContext, 'clients' | 'passReads'>,
+  arns: readonly string[],
+): Promise<Map<string, Record<string, string>>> {
+  const wanted = [...new Set(arns)].filter((a) => a !== '');
+  const reads = ctx.passReads;
+  if (!reads) return describeElbTags(ctx.clients.elbv2, wanted);
+  const key = (arn: string) => `elbv2:tags ${arn}`;
+  const unread = wanted.filter((a) => !reads.has(key(a)));
+  if (unread.length > 0) {
+    const fresh = describeElbTags(ctx.clients.elbv2, unread);
+    for (const arn of unread) {
+      // Kept for later observers; a failure is this caller's to throw (below), not an unhandled one.
+      reads.once(key(arn), async () => (await fresh).get(arn) ?? {}).catch(() => undefined);
+    }
+    await fresh;
+  }
+  const out = new Map<string, Record<string, string>>();
+  for (const arn of wanted) out.set(arn, { ...(await reads.once(key(arn), async () => ({}))) });
+  return out;
+}
+
+/**
  * Describes by names (or ARNs) in batches of 20. ELBv2 fails a whole call with *NotFound when one key is
  * unknown, so a failing batch is retried one key at a time to find which exist.
  */
@@ -74,37 +100,33 @@ export async function describeByKeys<T>(
   return out;
 }
 
+/** The ARN segment of each tagging-API type (`…:loadbalancer/app/…`, `…:targetgroup/…`). */
+const ELB_ARN_MARKERS: Readonly<Record<ElbResourceType, string>> = {
+  [ELB_RESOURCE_TYPES.loadBalancer]: ':loadbalancer/',
+  [ELB_RESOURCE_TYPES.targetGroup]: ':targetgroup/',
+};
+
+/** One of {@link ELB_RESOURCE_TYPES}. */
+export type ElbResourceType = (typeof ELB_RESOURCE_TYPES)[keyof typeof ELB_RESOURCE_TYPES];
+
 /**
- * ARNs of this stack's resources of one type, for garbage collection of ones no longer desired: the
- * tagging API (one call per 100), or, when it fails (moto 500s on untagged ECS clusters, a missing
- * permission; not a throttle, which is rethrown), `scanAll` plus DescribeTags. Callers confirm each ARN with a Describe: the tagging API lags.
+ * This stack's resources of one type with their tags, for garbage collection of ones no longer desired:
+ * the pass's one tagging-API read (tag-index.ts), or, when it fails (a missing permission; not a
+ * throttle, which is rethrown), `scanAll` plus DescribeTags. Callers confirm each ARN with a Describe:
+ * the tagging API lags.
  */
-export async function discoverOwnedArns(
+export async function discoverOwned(
   ctx: ObserveContext,
-  resourceType: (typeof ELB_RESOURCE_TYPES)[keyof typeof ELB_RESOURCE_TYPES],
+  resourceType: ElbResourceType,
   scanAll: () => Promise<readonly string[]>,
-): Promise<string[]> {
+): Promise<ReadonlyMap<string, Readonly<Record<string, string>>>> {
   try {
-    const out: string[] = [];
-    const pages = paginateGetResources(
-      { client: ctx.clients.tagging },
-      {
-        ResourceTypeFilters: [resourceType],
-        TagFilters: [
-          { Key: TAG_KEYS.project, Values: [ctx.project] },
-          { Key: TAG_KEYS.stack, Values: [ctx.stack] },
-        ],
-      },
-    );
-    for await (const page of pages) {
-      for (const m of page.ResourceTagMappingList ?? []) if (m.ResourceARN) out.push(m.ResourceARN);
-    }
-    return out;
+    return await taggedWithMarker(ctx, ELB_ARN_MARKERS[resourceType]);
   } catch (err) {
     if (isThrottle(err)) throw err;
     const all = await scanAll();
     const tags = await describeElbTags(ctx.clients.elbv2, all);
-    return all.filter((arn) => isOwnedBy(tags.get(arn) ?? {}, ctx.project, ctx.stack));
+    return new Map([...tags].filter(([, t]) => isOwnedBy(t, ctx.project, ctx.stack)));
   }
 }
 
@@ -117,16 +139,18 @@ export interface ElbResourceReader<T> {
   }) => Promise<T[]>;
   /** The resource's ARN. */
   readonly arnOf: (resource: T) => string | undefined;
-  /** Its tagging-API type, for {@link discoverOwnedArns}. */
-  readonly resourceType: (typeof ELB_RESOURCE_TYPES)[keyof typeof ELB_RESOURCE_TYPES];
+  /** Its tagging-API type, for {@link discoverOwned}. */
+  readonly resourceType: ElbResourceType;
   /** Every ARN of the type in the account: the discovery fallback. */
   readonly scanAll: () => Promise<readonly string[]>;
 }
 
 /**
  * Describes the targets by name, then by ARN the ones the journal remembers and the ones tagged for this
- * stack that the names did not find, and reads all their tags: everything a load balancer or target
- * group observer then filters (targeted or owned) and maps. May hold one resource twice.
+ * stack that the names did not find, and gets all their tags: everything a load balancer or target
+ * group observer then filters (targeted or owned) and maps. May hold one resource twice. Tags come from
+ * the tagging-API read that discovered the stack's resources; only resources it did not list (foreign
+ * ones, or ones too new for its index) cost a DescribeTags (20 ARNs per call).
  */
 export async function describeTargetedAndOwned<T>(
   targets: readonly ObserveTarget[],
@@ -135,14 +159,18 @@ export async function describeTargetedAndOwned<T>(
 ): Promise<{ readonly all: T[]; readonly tags: Map<string, Record<string, string>> }> {
   const byName = await reader.describe({ names: targets.map((t) => t.name) });
   const known = new Set(byName.map(reader.arnOf));
-  const discovered = await discoverOwnedArns(ctx, reader.resourceType, reader.scanAll);
+  const owned = await discoverOwned(ctx, reader.resourceType, reader.scanAll);
   const remembered = targets.map((t) => t.physicalId).filter((a): a is string => a !== undefined);
-  const arns = [...remembered, ...discovered].filter((a) => !known.has(a));
+  const arns = [...remembered, ...owned.keys()].filter((a) => !known.has(a));
   const all = [...byName, ...(await reader.describe({ arns }))];
-  const tags = await describeElbTags(
-    ctx.clients.elbv2,
-    all.map((r) => reader.arnOf(r) ?? ''),
-  );
+  const tags = new Map<string, Record<string, string>>();
+  const unknown: string[] = [];
+  for (const arn of all.map((r) => reader.arnOf(r) ?? '')) {
+    const fromIndex = owned.get(arn);
+    if (fromIndex) tags.set(arn, { ...fromIndex });
+    else if (arn !== '') unknown.push(arn);
+  }
+  for (const [arn, t] of await passElbTags(ctx, unknown)) tags.set(arn, t);
   return { all, tags };
 }
 

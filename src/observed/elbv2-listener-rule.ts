@@ -1,6 +1,7 @@
 /**
  * Observes `elbv2.ListenerRule`: DescribeRules of every listener this pass knows (targets' resolved
- * `listenerArn`, the journal's rule ARNs, listener outputs), tags via DescribeTags.
+ * `listenerArn`, the journal's rule ARNs, listener outputs), tags via DescribeTags. Both usually come
+ * from the pass's shared reads: the listener observer read them with the listeners (pass-reads.ts).
  *
  * Rules have no name: a rule is this target's when it carries the target's `stackctl:logical-id` tag; an
  * untagged rule holding the target's priority on its listener is returned too, so the diff reports the
@@ -13,15 +14,16 @@ import { isNotFound } from '../aws/errors.js';
 import type { Spec } from '../desired/resource-types.js';
 import { isOwnedBy } from '../desired/tags.js';
 import {
-  describeElbTags,
   ELB_PAGE_SIZE,
   listenerArnOfRule,
   normalizeAction,
   normalizeConditions,
   onePerLogicalId,
   outputArns,
+  passElbTags,
 } from './elbv2-common.js';
 import { identify, targetString, uniqueSorted } from './observe-helpers.js';
+import { readOnce } from './pass-reads.js';
 import type { ObserveContext, ObservedResource, Observer, ObserveTarget } from './types.js';
 
 /** A described rule (of `listenerArn`) in the `elbv2.ListenerRule` spec shape. */
@@ -32,6 +34,14 @@ export function normalizeRule(r: Rule, listenerArn: string): Spec {
     listenerArn,
     priority: Number(r.Priority),
   };
+}
+
+/**
+ * {@link listRules} once per pass: the listener observer reads the rules of the listeners it finds (so
+ * their tags share the listeners' DescribeTags call) and this observer reuses them.
+ */
+export function passRules(ctx: Pick<ObserveContext, 'clients' | 'passReads'>, listenerArn: string) {
+  return readOnce(ctx, `elbv2:rules ${listenerArn}`, () => listRules(ctx, listenerArn));
 }
 
 /** The non-default rules of one listener; none when the listener is gone. */
@@ -90,10 +100,10 @@ export const elbv2ListenerRuleObserver: Observer = {
   async observe(targets, ctx) {
     const found: { rule: Rule; listenerArn: string }[] = [];
     for (const listenerArn of listenersToSearch(targets, ctx)) {
-      for (const rule of await listRules(ctx, listenerArn)) found.push({ rule, listenerArn });
+      for (const rule of await passRules(ctx, listenerArn)) found.push({ rule, listenerArn });
     }
-    const tags = await describeElbTags(
-      ctx.clients.elbv2,
+    const tags = await passElbTags(
+      ctx,
       found.map((f) => f.rule.RuleArn ?? ''),
     );
     const observed = found

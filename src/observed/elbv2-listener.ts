@@ -13,13 +13,14 @@ import { isNotFound } from '../aws/errors.js';
 import type { Spec } from '../desired/resource-types.js';
 import { isOwnedBy } from '../desired/tags.js';
 import {
-  describeElbTags,
   ELB_PAGE_SIZE,
   loadBalancerArnOfListener,
   normalizeAction,
   onePerLogicalId,
   outputArns,
+  passElbTags,
 } from './elbv2-common.js';
+import { passRules } from './elbv2-listener-rule.js';
 import { compactSpec, identify, targetString, uniqueSorted } from './observe-helpers.js';
 import type { ObserveContext, ObservedResource, Observer, ObserveTarget } from './types.js';
 
@@ -97,10 +98,13 @@ export const elbv2ListenerObserver: Observer = {
   async observe(targets, ctx) {
     const listeners: Listener[] = [];
     for (const lb of loadBalancersToSearch(targets, ctx)) listeners.push(...(await listListeners(ctx, lb)));
-    const tags = await describeElbTags(
-      ctx.clients.elbv2,
-      listeners.map((l) => l.ListenerArn ?? ''),
-    );
+    const listenerArns = listeners.map((l) => l.ListenerArn ?? '').filter((a) => a !== '');
+    // With shared reads, the rules are read now so their tags come in the listeners' DescribeTags call
+    // (one call per 20 ARNs for both kinds); the rule observer reuses both answers.
+    const ruleArns = ctx.passReads
+      ? (await Promise.all(listenerArns.map((arn) => passRules(ctx, arn)))).flat().map((r) => r.RuleArn ?? '')
+      : [];
+    const tags = await passElbTags(ctx, [...listenerArns, ...ruleArns]);
     const observed = listeners
       .map((l) => toObserved(l, tags.get(l.ListenerArn ?? '') ?? {}, targets, ctx))
       .filter(

@@ -10,7 +10,6 @@ import {
   paginateListAttachedRolePolicies,
   paginateListRolePolicies,
   paginateListRoles,
-  paginateListRoleTags,
   type Role,
 } from '@aws-sdk/client-iam';
 import { isNotFound } from '../aws/errors.js';
@@ -38,11 +37,12 @@ async function getRole(iam: IAMClient, roleName: string): Promise<Role | undefin
   }
 }
 
-/** All tags of a role (GetRole's inline tags are not guaranteed complete; ListRoleTags is). */
-export async function roleTags(iam: IAMClient, roleName: string): Promise<Record<string, string>> {
-  return tagListToRecord(
-    await collectPages(paginateListRoleTags({ client: iam }, { RoleName: roleName }), (p) => p.Tags),
-  );
+/**
+ * All tags of a role, from its GetRole answer. GetRole returns every tag (a role holds at most 50, and
+ * GetRole is not paginated), so the separate ListRoleTags read per role is redundant.
+ */
+export function roleTags(role: Role): Record<string, string> {
+  return tagListToRecord(role.Tags);
 }
 
 /** Inline policies by name, each document normalized. */
@@ -64,18 +64,19 @@ async function inlinePolicies(iam: IAMClient, roleName: string): Promise<Record<
 
 /**
  * Reads one role completely (trust, managed and inline policies, tags), or undefined when it does not
- * exist. Appliers reuse it to see what an adopted role already has.
+ * exist. Appliers reuse it to see what an adopted role already has. `known` is the role's GetRole answer
+ * when the caller already has it (saves the GetRole).
  */
 export async function readRole(
   iam: IAMClient,
   roleName: string,
   targets: readonly ObserveTarget[],
-  knownTags?: Record<string, string>,
+  known?: Role,
 ): Promise<ObservedResource | undefined> {
-  const role = await getRole(iam, roleName);
+  const role = known ?? (await getRole(iam, roleName));
   if (!role) return undefined;
-  const [tags, attached, inline] = await Promise.all([
-    knownTags ?? roleTags(iam, roleName),
+  const tags = roleTags(role);
+  const [attached, inline] = await Promise.all([
     collectPages(
       paginateListAttachedRolePolicies({ client: iam }, { RoleName: roleName }),
       (p) => p.AttachedPolicies,
@@ -129,8 +130,10 @@ export const iamRoleObserver: Observer = {
       .filter((n): n is string => n !== undefined && !targetNames.has(n));
     const discovered = await Promise.all(
       extra.map(async (name) => {
-        const tags = await roleTags(iam, name);
-        return isOwnedBy(tags, ctx.project, ctx.stack) ? readRole(iam, name, targets, tags) : undefined;
+        // ListRoles omits tags; GetRole has them all, and readRole reuses its answer.
+        const role = await getRole(iam, name);
+        if (!role || !isOwnedBy(roleTags(role), ctx.project, ctx.stack)) return undefined;
+        return readRole(iam, name, targets, role);
       }),
     );
     const targeted = await Promise.all([...targetNames].map((name) => readRole(iam, name, targets)));

@@ -15,6 +15,9 @@ import { isOwnedBy } from '../desired/tags.js';
 import { resolveRefsPartial } from '../diff/index.js';
 import { StackctlError } from '../errors.js';
 import { markDuplicates } from './duplicates.js';
+import { createPassReads } from './pass-reads.js';
+import { createTagIndex } from './tag-index.js';
+import { createTaskDefinitionCache, type TaskDefinitionCache } from './task-definition-cache.js';
 import type { ObservedResource, Observer, ObserveTarget } from './types.js';
 
 /** Kinds grouped so each level only references kinds of earlier levels. */
@@ -59,6 +62,11 @@ export interface ObserveStackInput {
   readonly remembered?: readonly RememberedResource[];
   /** Called when a kind has been read, for progress output. */
   readonly onKind?: (kind: ResourceKind, found: number) => void;
+  /**
+   * Task definition revisions described before, by ARN: the operator passes one it keeps across passes.
+   * @default a fresh cache for this pass
+   */
+  readonly taskDefinitions?: TaskDefinitionCache;
 }
 
 /** What a stack looks like live. */
@@ -105,6 +113,10 @@ export async function observeStack(input: ObserveStackInput): Promise<ObservedSt
   const desiredNames = new Map(input.desired.map((d) => [d.logicalId, d.name]));
   const journal = input.remembered ?? [];
   let marked: readonly ObservedResource[] = [];
+  // One tagging-API read, one task-definition cache and one set of shared reads for the whole pass.
+  const tagIndex = createTagIndex(input);
+  const taskDefinitions = input.taskDefinitions ?? createTaskDefinitionCache();
+  const passReads = createPassReads();
   for (const level of OBSERVE_LEVELS) {
     const found = await Promise.all(
       level.map(async (kind) => {
@@ -115,7 +127,15 @@ export async function observeStack(input: ObserveStackInput): Promise<ObservedSt
         }
         const targets = targetsOf(kind, desiredByKind.get(kind) ?? [], input.remembered ?? [], outputs);
         const result = await observer
-          .observe(targets, { clients: input.clients, project: input.project, stack: input.stack, outputs })
+          .observe(targets, {
+            clients: input.clients,
+            project: input.project,
+            stack: input.stack,
+            outputs,
+            tagIndex,
+            taskDefinitions,
+            passReads,
+          })
           .catch((err: unknown) => {
             throw new ObserveKindError(
               kind,

@@ -1,6 +1,8 @@
 /**
  * Observes `rds.DBSubnetGroup`: DescribeDBSubnetGroups by name for each target (plus every group the
- * tagging API lists for this stack) and ListTagsForResource by ARN, since Describe returns no tags.
+ * tagging API lists for this stack). Tags come from the pass's tagging-API read (tag-index.ts); a group
+ * it does not list (foreign, too new, or moto, which never lists subnet groups) costs a
+ * ListTagsForResource by ARN, since Describe returns no tags.
  *
  * @module
  */
@@ -14,6 +16,7 @@ import { isOwnedBy, tagListToRecord } from '../desired/tags.js';
 import { alignToDesired, identify } from './ec2-common.js';
 import { compactSpec, mapLimited, unlessNotFound } from './observe-helpers.js';
 import { namesToDescribe, targetByName } from './tag-discovery.js';
+import { indexedTags } from './tag-index.js';
 import type { ObserveContext, ObservedResource, Observer, ObserveTarget } from './types.js';
 
 /** The ARN segment of DB subnet groups in tagging API answers. */
@@ -55,7 +58,7 @@ export const rdsDbSubnetGroupObserver: Observer = {
     const found = await mapLimited(names, async (name) => {
       const group = await describeDbSubnetGroup(rds, name);
       if (!group) return undefined;
-      const tags = await dbSubnetGroupTags(rds, group);
+      const tags = (await indexedTags(ctx, group.DBSubnetGroupArn)) ?? (await dbSubnetGroupTags(rds, group));
       const groupName = group.DBSubnetGroupName ?? name;
       const matched = targetByName(groupName, targets);
       if (!matched && !isOwnedBy(tags, ctx.project, ctx.stack)) return undefined;

@@ -2,7 +2,9 @@
  * Observes `ssm.Parameter`: generated secrets and composed (derived) ones. A generated value is never
  * requested decrypted. A composed parameter's value and its sources' values are read decrypted only to
  * compare digests in memory (is it still the template composed from the current sources?); no value is
- * ever returned: only the name, type, ARN, tags and that verdict are.
+ * ever returned: only the name, type, ARN, tags and that verdict are. Tags come from the pass's
+ * tagging-API read (tag-index.ts); a parameter it does not list (a user's config secret, untagged) costs a
+ * ListTagsForResource.
  *
  * @module
  */
@@ -19,6 +21,7 @@ import { COMPOSED_CONTENT_CURRENT, COMPOSED_PATH_SEGMENT } from '../desired/rend
 import { type Spec, TAG_KEYS } from '../desired/resource-types.js';
 import { isOwnedBy, tagListToRecord } from '../desired/tags.js';
 import { chunks, collectPages, identify } from './ec2-common.js';
+import { indexedTags } from './tag-index.js';
 import type { ObserveContext, ObservedResource, Observer, ObserveTarget } from './types.js';
 
 /** GetParameters accepts at most this many names per call. */
@@ -71,12 +74,12 @@ async function discoverGenerated(
     ),
     (p) => p.Parameters,
   );
-  const names = listed
-    .map((p) => p.Name)
-    .filter((n): n is string => n?.startsWith(`${path}/`) === true && !skip.has(n));
+  const names = listed.filter(
+    (p): p is typeof p & { Name: string } => p.Name?.startsWith(`${path}/`) === true && !skip.has(p.Name),
+  );
   const found = new Map<string, Record<string, string>>();
-  for (const name of names) {
-    const tags = await parameterTags(ssm, name);
+  for (const { Name: name, ARN: arn } of names) {
+    const tags = (await indexedTags(ctx, arn)) ?? (await parameterTags(ssm, name));
     if (isOwnedBy(tags, ctx.project, ctx.stack) && tags[TAG_KEYS.logicalId] !== undefined)
       found.set(name, tags);
   }
@@ -151,7 +154,8 @@ export const ssmParameterObserver: Observer = {
     const params = await describeNames(ssm, [...targetNames, ...discovered.keys()]);
     return Promise.all(
       params.map(async ({ name, type, arn }): Promise<ObservedResource> => {
-        const tags = discovered.get(name) ?? (await parameterTags(ssm, name));
+        const tags =
+          discovered.get(name) ?? (await indexedTags(ctx, arn)) ?? (await parameterTags(ssm, name));
         const target = targets.find((t) => t.name === name);
         const desired = target?.spec;
         const spec: Spec = isComposedSpec(desired)

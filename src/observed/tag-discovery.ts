@@ -11,22 +11,15 @@
  *
  * @module
  */
-import { paginateGetResources } from '@aws-sdk/client-resource-groups-tagging-api';
-import { TAG_KEYS } from '../desired/resource-types.js';
-import { tagListToRecord } from '../desired/tags.js';
-import { collectPages } from './ec2-common.js';
 import { uniqueSorted } from './observe-helpers.js';
+import { taggedWithMarker } from './tag-index.js';
 import type { ObserveContext, ObserveTarget } from './types.js';
-
-/** Resources per GetResources page (the API maximum). */
-const TAGGING_PAGE_SIZE = 100;
 
 /**
  * ARNs of `service`'s resources tagged for this project+stack whose ARN contains `arnMarker`
- * (`:db:`, `:subgrp:`, `:replicationgroup:`, `:certificate/`).
- *
- * The filter is the service name alone (`rds`, `elasticache`, `acm`): AWS and moto both accept it, while
- * moto spells some resource types differently from AWS. The marker then picks the resource type.
+ * (`:db:`, `:subgrp:`, `:replicationgroup:`, `:certificate/`), from the pass's one tagging-API read
+ * (tag-index.ts). `service` names the tagging type the marker belongs to (`rds`, `elasticache`, `acm`):
+ * it must be one of TAGGED_RESOURCE_TYPES' services; the marker picks the resource type.
  *
  * @example await discoverTaggedArns(ctx, 'rds', ':db:') // ['arn:aws:rds:eu-west-1:1:db:shop-prod-db-1a2b3c']
  */
@@ -40,7 +33,7 @@ export async function discoverTaggedArns(
 
 /**
  * {@link discoverTaggedArns} with each resource's tags (GetResources returns them inline): for kinds
- * whose own API reads tags one resource at a time (log groups), this is the batched tag read.
+ * whose own API reads tags one resource at a time (log groups, subnet groups), this is the batched read.
  *
  * @example (await discoverTaggedResources(ctx, 'logs', ':log-group:')).get(arn)?.['stackctl:logical-id']
  */
@@ -49,25 +42,9 @@ export async function discoverTaggedResources(
   service: string,
   arnMarker: string,
 ): Promise<Map<string, Record<string, string>>> {
-  const mappings = await collectPages(
-    paginateGetResources(
-      { client: ctx.clients.tagging },
-      {
-        ResourceTypeFilters: [service],
-        ResourcesPerPage: TAGGING_PAGE_SIZE,
-        TagFilters: [
-          { Key: TAG_KEYS.project, Values: [ctx.project] },
-          { Key: TAG_KEYS.stack, Values: [ctx.stack] },
-        ],
-      },
-    ),
-    (page) => page.ResourceTagMappingList,
-  );
   const out = new Map<string, Record<string, string>>();
-  for (const m of mappings) {
-    const arn = m.ResourceARN ?? '';
-    if (arn.includes(arnMarker)) out.set(arn, tagListToRecord(m.Tags));
-  }
+  for (const [arn, tags] of await taggedWithMarker(ctx, arnMarker))
+    if (arn.startsWith(`arn:`) && arn.split(':')[2] === service) out.set(arn, { ...tags });
   return out;
 }
 

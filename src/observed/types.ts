@@ -6,6 +6,9 @@
  */
 import type { AwsClients } from '../aws/types.js';
 import type { ResourceKind, Spec } from '../desired/resource-types.js';
+import type { PassReads } from './pass-reads.js';
+import type { TagIndex } from './tag-index.js';
+import type { TaskDefinitionCache } from './task-definition-cache.js';
 
 /** Per-resource health, worst first when aggregated: Degraded > Missing > Progressing > Unknown > Healthy. */
 export type Health = 'Healthy' | 'Progressing' | 'Degraded' | 'Missing' | 'Unknown';
@@ -51,6 +54,12 @@ export interface ObserveContext {
   readonly stack: string;
   /** Resolved outputs of resources observed earlier in the pass (e.g. the VPC id), by logical id. */
   readonly outputs: ReadonlyMap<string, Readonly<Record<string, string | number>>>;
+  /** The pass's one tagging-API read (tag-index.ts). @default a fresh index per use (one call each) */
+  readonly tagIndex?: TagIndex;
+  /** Task definition revisions already described, by ARN (immutable). @default none: every describe calls */
+  readonly taskDefinitions?: TaskDefinitionCache;
+  /** Reads shared by the observers of the pass (pass-reads.ts). @default none: each observer reads */
+  readonly passReads?: PassReads;
 }
 
 /**

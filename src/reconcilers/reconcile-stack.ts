@@ -19,6 +19,7 @@ import { StackctlError } from '../errors.js';
 import { observeStack, type RememberedResource } from '../observed/observe-stack.js';
 import { OBSERVERS } from '../observed/registry.js';
 import { findMissingSecrets } from '../observed/secrets.js';
+import type { TaskDefinitionCache } from '../observed/task-definition-cache.js';
 import type { ObservedResource, Observer } from '../observed/types.js';
 import {
   acquireLease,
@@ -89,6 +90,11 @@ export interface PassInput {
   readonly concurrency?: number;
   readonly onProgress?: (event: ProgressEvent) => void;
   readonly onObserved?: (kind: ResourceKind, found: number) => void;
+  /**
+   * Task definition revisions described by earlier passes, by ARN (immutable): the operator keeps one
+   * for the process so resyncs do not describe a revision twice. @default a fresh cache per pass
+   */
+  readonly taskDefinitions?: TaskDefinitionCache;
   readonly signal?: AbortSignal;
   /** Applies only the steps this accepts (prune: orphans); the others are not applied. @default all */
   readonly applyOnly?: (step: PlanStep, plan: Plan) => boolean;
@@ -139,6 +145,7 @@ export async function planPass(
     observers,
     remembered,
     ...(input.onObserved ? { onKind: input.onObserved } : {}),
+    ...(input.taskDefinitions ? { taskDefinitions: input.taskDefinitions } : {}),
   });
   const unsupported = new Set(unsupportedKinds);
   for (const r of desired.resources) if (!appliers.has(r.kind)) unsupported.add(r.kind);
