@@ -35,6 +35,7 @@ export async function applyAction(ctx: PassContext): Promise<ActionResult> {
       allowDataLoss: stored.allowDataLoss,
       state: { table: ctx.ref.table, owner: ctx.keeper.current().owner, lease: ctx.keeper },
       signal: ctx.signal,
+      taskDefinitions: ctx.regionClients.taskDefinitions,
       ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
     });
   } finally {

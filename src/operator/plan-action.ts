@@ -29,6 +29,7 @@ export async function planAction(ctx: PassContext): Promise<ActionResult> {
         finalSnapshot: resolved.preset.finalSnapshotOnDelete,
         allowDataLoss: stored.allowDataLoss,
         signal: ctx.signal,
+        taskDefinitions: ctx.regionClients.taskDefinitions,
       },
       remembered,
     );

@@ -10,8 +10,10 @@
  *
  * @module
  */
+
 import { attachRateLimits, type RateLimiter } from '../aws/rate-limits.js';
 import type { AwsClients } from '../aws/types.js';
+import { createTaskDefinitionCache, type TaskDefinitionCache } from '../observed/task-definition-cache.js';
 import { ClientsClosedError } from './errors.js';
 import { attachPassDeadline, ScopedCallStats, ScopedRetryBudget } from './pass-scope.js';
 import type { ClientsFactory } from './pass-session.js';
@@ -39,6 +41,11 @@ export class RegionClients {
   readonly #byRegion = new Map<string, AwsClients>();
   /** Calls made outside any pass (none expected): counted here rather than lost. */
   readonly unscopedStats = new ScopedCallStats();
+  /**
+   * Task definition revisions already described, by ARN, for every pass of the process: a revision is
+   * immutable (and its ARN names its region), so an in-sync stack's services are never described twice.
+   */
+  readonly taskDefinitions: TaskDefinitionCache = createTaskDefinitionCache();
   readonly #budget = new ScopedRetryBudget();
   #closed = false;
 
