@@ -2,7 +2,8 @@
  * Applies `elbv2.TargetGroup`. Create describes by name first (moto, unlike AWS, answers a same-settings
  * create with DuplicateTargetGroupName; a foreign group must be a conflict), then CreateTargetGroup with
  * the ownership tags and health check, then sets the deregistration delay (AWS's 300 s default is far too
- * slow for rollouts). Update: ModifyTargetGroup for health-check deltas, ModifyTargetGroupAttributes for
+ * slow for rollouts) on the created or adopted group: a crash or a lost create response can leave a group
+ * without it. Update: ModifyTargetGroup for health-check deltas, ModifyTargetGroupAttributes for
  * the delay. Delete: ResourceInUse (a listener or rule still forwards here) is a NotReadyError.
  *
  * @module
@@ -75,10 +76,13 @@ export const elbv2TargetGroupApplier: Applier = {
   kind: 'elbv2.TargetGroup',
 
   async create(desired, ctx) {
-    const adopted = await adoptExisting(desired, ctx);
-    if (adopted) return adopted;
     const s = desired.spec;
-    let created: ApplyResult;
+    // An adopted group (left by a crash or a lost response before the delay was set) gets it too.
+    let created = await adoptExisting(desired, ctx);
+    if (created) {
+      await setDeregistrationDelay(ctx, created.physicalId, s);
+      return created;
+    }
     try {
       const res = await ctx.clients.elbv2.send(
         new CreateTargetGroupCommand({
@@ -95,8 +99,8 @@ export const elbv2TargetGroupApplier: Applier = {
     } catch (err) {
       if (!isAlreadyExists(err)) throw err;
       const raced = await adoptExisting(desired, ctx);
-      if (raced) return raced;
-      throw err;
+      if (!raced) throw err;
+      created = raced;
     }
     await setDeregistrationDelay(ctx, created.physicalId, s);
     return created;
