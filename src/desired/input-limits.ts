@@ -68,10 +68,16 @@ export function readBoundedTextFile(file: string, maxBytes: number): BoundedRead
   try {
     const size = fstatSync(fd).size;
     if (size > maxBytes) return { kind: 'too-large', bytes: size, maxBytes };
-    // Read one byte more than allowed: a file that grew after fstat is caught here.
-    const buffer = Buffer.alloc(maxBytes + 1);
+    // Sized to the file plus one byte, never to the cap: a fleet reads a stack file per stack per pass.
+    // The buffer grows (up to one byte more than allowed) only for a file that grew after fstat.
+    let buffer = Buffer.allocUnsafe(size + 1);
     let read = 0;
     for (;;) {
+      if (read === buffer.length) {
+        const grown = Buffer.allocUnsafe(Math.min(buffer.length * 2, maxBytes + 1));
+        buffer.copy(grown, 0, 0, read);
+        buffer = grown;
+      }
       const n = readSync(fd, buffer, read, buffer.length - read, null);
       if (n === 0) break;
       read += n;

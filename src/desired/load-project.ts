@@ -7,15 +7,23 @@
  *
  * @module
  */
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, lstatSync } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { StackctlError } from '../errors.js';
-import { loadCompose } from './compose/index.js';
+import { clearLoadedComposeCache, composeCacheKey, loadComposeKeyed } from './compose/index.js';
+import { clearParsedYamlCache } from './compose/yaml-source.js';
 import type { ComposeModel } from './compose-types.js';
+import { ContentCache, contentKey, valueKeyPart } from './content-cache.js';
 import { renderStack } from './render/index.js';
 import type { ResolvedStack } from './resolved-types.js';
 import type { DesiredStack } from './resource-types.js';
-import { listStackFiles, loadStackFile, resolveStack } from './stack/index.js';
+import {
+  clearParsedStackFileCache,
+  listStackFiles,
+  loadStackFileKeyed,
+  resolveStack,
+  STACK_FILE_EXTENSIONS,
+} from './stack/index.js';
 import type { CliOverrides, StackFile } from './stack-types.js';
 
 /** File names looked for, in order, when `-f` is not given (the Compose Specification's list). */
@@ -60,9 +68,38 @@ export function stackDirOf(composeFile: string): string {
   return join(dirname(composeFile), STACK_DIR);
 }
 
-/** Path of one stack's file, or a clear error listing the stacks that do exist. */
+/**
+ * The files `<stack>.yaml` / `<stack>.yml` in `dir` that {@link listStackFiles} would list for `stack`
+ * (regular files, not symlinks or hidden names), found without listing the directory: a fleet of 1,000
+ * stacks would otherwise read 1,000 entries per stack. Undefined when `stack` cannot be a file name in
+ * `dir` at all, so the caller falls back to the listing and its messages.
+ */
+function ownStackFiles(dir: string, stack: string): readonly string[] | undefined {
+  const plain = stack !== '' && !stack.startsWith('.') && basename(stack) === stack;
+  if (!plain || stack.includes(sep) || stack.includes('\u0000')) return undefined;
+  const found: string[] = [];
+  try {
+    for (const ext of STACK_FILE_EXTENSIONS) {
+      const file = join(dir, `${stack}${ext}`);
+      if (lstatSync(file, { throwIfNoEntry: false })?.isFile()) found.push(file);
+    }
+  } catch {
+    return undefined; // e.g. `.stackctl` is not a directory: the listing says so in its own words.
+  }
+  return found;
+}
+
+/**
+ * Path of one stack's file, or a clear error listing the stacks that do exist.
+ *
+ * @throws {StackctlError} `STACK_FILE_DUPLICATE` when the stack has both a `.yaml` and a `.yml` file
+ * (as {@link listStackFiles} does), `STACK_NOT_FOUND` when it has neither.
+ */
 export function findStackFile(composeFile: string, stack: string): string {
   const dir = stackDirOf(composeFile);
+  const own = ownStackFiles(dir, stack);
+  if (own?.length === 1) return own[0] as string;
+  // Neither or both: the listing reports a duplicate, or is what the not-found message names.
   const found = listStackFiles(dir).find((s) => s.stack === stack);
   if (found) return found.file;
   const known = listStackFiles(dir).map((s) => s.stack);
@@ -104,14 +141,66 @@ export type ResolvedStackProject = Omit<StackProject, 'desired'>;
  * render would fail (a `build:` service without an image). Performs no AWS call.
  */
 export function resolveStackProject(options: LoadStackProjectOptions): ResolvedStackProject {
+  return loadCached(options).project;
+}
+
+/**
+ * Loads, resolves and renders one stack. Throws a StackctlError (with file, line and field) on any
+ * invalid input; performs no AWS call, so invalid input can never cause a mutation.
+ *
+ * The result is computed once per process for the same inputs (compose and stack file bytes, variables,
+ * options: see {@link loadCached}) and then shared, so callers must not mutate it (its types are
+ * readonly); an operator's resync of an unchanged fleet then costs a read and a hash per file.
+ */
+export function loadStackProject(options: LoadStackProjectOptions): StackProject {
+  const entry = loadCached(options);
+  entry.desired ??= renderStack(entry.project.resolved);
+  return { ...entry.project, desired: entry.desired };
+}
+
+/** A resolved stack and, once rendered, its desired resources. */
+interface CachedProject {
+  readonly project: ResolvedStackProject;
+  desired?: DesiredStack;
+}
+
+/** Stacks whose resolution (and render) is kept: one per stack of a fleet of this size. */
+export const MAX_CACHED_STACK_PROJECTS = 2048;
+
+const loadedProjects = new ContentCache<CachedProject>(MAX_CACHED_STACK_PROJECTS);
+
+/**
+ * Resolves a stack, or serves it from the cache. The key is the compose model's content key (file
+ * bytes, variables, profiles, `.env` bytes: load-compose.ts), the stack file's (path and text), and every
+ * option that changes the result. A compose model that read files outside its own key (`env_file`,
+ * `extends` from another file) has no key, and then nothing derived from it is cached either. Errors
+ * are never cached.
+ */
+function loadCached(options: LoadStackProjectOptions): CachedProject {
   const composeFile = findComposeFile(options);
-  const stackFile = loadStackFile(findStackFile(composeFile, options.stack));
-  const compose = loadCompose({
+  const { stackFile, key: stackKey } = loadStackFileKeyed(findStackFile(composeFile, options.stack));
+  const composeOptions = {
     file: composeFile,
     ...(options.env ? { env: options.env } : {}),
     stackEnv: stackFile.env,
     ...(options.profiles ? { profiles: options.profiles } : {}),
-  });
+  };
+  const projectKey = (composeKey: string): string =>
+    contentKey([
+      composeKey,
+      stackKey,
+      valueKeyPart(options.cli),
+      options.projectOverride,
+      valueKeyPart(options.deployedImages),
+    ]);
+  // Looked up before the compose model is loaded: an entry exists only under the key of a model that
+  // was cacheable, and equal keys mean equal inputs (a fleet with more distinct stack envs than the
+  // compose cache holds still skips resolving and rendering).
+  const expected = composeCacheKey(composeOptions);
+  const early = expected === undefined ? undefined : loadedProjects.get(projectKey(expected));
+  if (early !== undefined) return early;
+  const { model: compose, key: composeKey } = loadComposeKeyed(composeOptions);
+  const key = composeKey === undefined ? undefined : projectKey(composeKey);
   const resolved = resolveStack({
     compose,
     stackFile,
@@ -119,14 +208,20 @@ export function resolveStackProject(options: LoadStackProjectOptions): ResolvedS
     ...(options.projectOverride ? { projectOverride: options.projectOverride } : {}),
     ...(options.deployedImages ? { deployedImages: options.deployedImages } : {}),
   });
-  return { composeFile, compose, stackFile, resolved };
+  const entry: CachedProject = { project: { composeFile, compose, stackFile, resolved } };
+  if (key !== undefined) loadedProjects.set(key, entry);
+  return entry;
 }
 
 /**
- * Loads, resolves and renders one stack. Throws a StackctlError (with file, line and field) on any
- * invalid input; performs no AWS call, so invalid input can never cause a mutation.
+ * Empties every process-wide cache of the desired side (parsed compose YAML, loaded compose models,
+ * parsed stack files, resolved and rendered stacks). Nothing needs it for correctness, since every cache
+ * is keyed by content; it exists for measurements that want a first pass, and for a long-lived process
+ * that wants the memory back.
  */
-export function loadStackProject(options: LoadStackProjectOptions): StackProject {
-  const project = resolveStackProject(options);
-  return { ...project, desired: renderStack(project.resolved) };
+export function clearDesiredCaches(): void {
+  clearParsedYamlCache();
+  clearLoadedComposeCache();
+  clearParsedStackFileCache();
+  loadedProjects.clear();
 }

@@ -104,18 +104,69 @@ export function topoSort(
   ids: readonly string[],
   after: ReadonlyMap<string, readonly string[]>,
 ): readonly string[] {
+  // Kahn's algorithm with the ready ids in a min-heap: the same order as picking the smallest ready id
+  // each round, without scanning every remaining id per round (a stack has hundreds of steps).
   const known = new Set(ids);
-  const remaining = new Map(
-    ids.map((id) => [id, new Set((after.get(id) ?? []).filter((a) => known.has(a)))]),
-  );
-  const order: string[] = [];
-  while (remaining.size > 0) {
-    let next: string | undefined;
-    for (const [id, waits] of remaining) if (waits.size === 0 && (next === undefined || id < next)) next = id;
-    if (next === undefined) throw new PlanCycleError([...remaining.keys()].sort());
-    remaining.delete(next);
-    order.push(next);
-    for (const waits of remaining.values()) waits.delete(next);
+  const waiting = new Map<string, number>();
+  const waitedBy = new Map<string, string[]>();
+  for (const id of known) {
+    const waits = new Set((after.get(id) ?? []).filter((a) => known.has(a)));
+    waiting.set(id, waits.size);
+    for (const w of waits) {
+      const list = waitedBy.get(w);
+      if (list === undefined) waitedBy.set(w, [id]);
+      else list.push(id);
+    }
   }
+  const ready = new MinHeap();
+  for (const [id, count] of waiting) if (count === 0) ready.push(id);
+  const order: string[] = [];
+  for (let next = ready.pop(); next !== undefined; next = ready.pop()) {
+    order.push(next);
+    waiting.delete(next);
+    for (const id of waitedBy.get(next) ?? []) {
+      const left = (waiting.get(id) ?? 0) - 1;
+      waiting.set(id, left);
+      if (left === 0) ready.push(id);
+    }
+  }
+  if (waiting.size > 0) throw new PlanCycleError([...waiting.keys()].sort());
   return order;
+}
+
+/** A binary min-heap of strings in code-unit order (`<`), for {@link topoSort}'s ready set. */
+class MinHeap {
+  readonly #items: string[] = [];
+
+  push(item: string): void {
+    const a = this.#items;
+    a.push(item);
+    let i = a.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!((a[i] as string) < (a[parent] as string))) break;
+      [a[i], a[parent]] = [a[parent] as string, a[i] as string];
+      i = parent;
+    }
+  }
+
+  pop(): string | undefined {
+    const a = this.#items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length === 0 || last === undefined) return top;
+    a[0] = last;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let least = i;
+      if (l < a.length && (a[l] as string) < (a[least] as string)) least = l;
+      if (r < a.length && (a[r] as string) < (a[least] as string)) least = r;
+      if (least === i) break;
+      [a[i], a[least]] = [a[least] as string, a[i] as string];
+      i = least;
+    }
+    return top;
+  }
 }

@@ -96,9 +96,17 @@ export function planStack(input: PlanInput): Plan {
   }
   const depsById = new Map([...desiredById.values()].map((d) => [d.logicalId, dependenciesOf(d)]));
 
+  // Observed resources by kind and logical id, in input order: one pass instead of one per desired.
+  const byKindAndId = new Map<string, ObservedResource[]>();
+  for (const o of input.observed) {
+    const key = `${o.kind}\u0000${o.logicalId}`;
+    const list = byKindAndId.get(key);
+    if (list === undefined) byKindAndId.set(key, [o]);
+    else list.push(o);
+  }
   const paired = new Map<string, ObservedResource>();
   for (const d of desiredById.values()) {
-    const candidates = input.observed.filter((o) => o.logicalId === d.logicalId && o.kind === d.kind);
+    const candidates = byKindAndId.get(`${d.kind}\u0000${d.logicalId}`) ?? [];
     const match = pickObserved(d, candidates, project, stack);
     if (match !== undefined) paired.set(d.logicalId, match);
   }

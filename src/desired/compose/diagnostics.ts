@@ -58,6 +58,16 @@ export class Diagnostics {
     this.warn(code, message, location, field);
   }
 
+  /**
+   * Appends everything `other` recorded (errors, warnings and warn-once keys), in its order: how a
+   * stage run against its own sink, such as a cached YAML parse, reports into the loader's.
+   */
+  absorb(other: Diagnostics): void {
+    this.#errors.push(...other.#errors);
+    this.#warnings.push(...other.#warnings);
+    for (const key of other.#warnedOnce) this.#warnedOnce.add(key);
+  }
+
   /** Errors so far, in the order found. */
   get errors(): readonly StackctlError[] {
     return this.#errors;

@@ -13,6 +13,13 @@ export {
   type ComposeWarningCode,
 } from './errors.js';
 export { type InterpolationResult, interpolate, type VariableLookup } from './interpolate.js';
-export { type LoadComposeOptions, loadCompose } from './load-compose.js';
+export {
+  clearLoadedComposeCache,
+  composeCacheKey,
+  type KeyedComposeModel,
+  type LoadComposeOptions,
+  loadCompose,
+  loadComposeKeyed,
+} from './load-compose.js';
 export { type ParsedShortPort, parseShortPort } from './port-syntax.js';
 export { parseCpus, parseDurationSeconds, parseMemoryMiB } from './units.js';

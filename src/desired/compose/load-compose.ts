@@ -8,16 +8,18 @@
  *
  * @module
  */
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { SourceLocation } from '../../errors.js';
 import type { ComposeModel, ComposeService } from '../compose-types.js';
+import { ContentCache, contentKey, variablesKeyPart } from '../content-cache.js';
+import { type BoundedRead, MAX_COMPOSE_FILE_BYTES, readBoundedTextFile } from '../input-limits.js';
 import type { ServiceStates } from './depends-on.js';
 import { Diagnostics } from './diagnostics.js';
 import { ComposeError } from './errors.js';
 import { resolveExtends } from './extends.js';
 import { interpolateTree } from './interpolate-tree.js';
 import { checkServiceKeys, normalizeService } from './normalize-service.js';
-import { projectVariables } from './project-env.js';
+import { PROJECT_ENV_FILE, projectVariables, readDotenv } from './project-env.js';
 import { fieldPath, indexPath, type RawMap, type RawNode, valueAt } from './raw-node.js';
 import {
   placeholderLookup,
@@ -27,7 +29,7 @@ import {
 } from './secret-variables.js';
 import { warnStatefulImages } from './stateful-images.js';
 import { readTopLevel } from './top-level.js';
-import { readYamlFile } from './yaml-source.js';
+import { parseYaml, readYamlFile } from './yaml-source.js';
 
 /** What to load and with which variables and profiles. */
 export interface LoadComposeOptions {
@@ -47,20 +49,126 @@ export interface LoadComposeOptions {
 /**
  * Loads and normalizes a compose file.
  *
+ * A model is computed once per process for the same inputs (file bytes, variables, profiles, `.env`
+ * bytes: see {@link modelKey}) and then shared: callers must not mutate it (its types are readonly).
+ *
  * @throws {ComposeError} listing every problem (file, line, column, field) when the file is invalid.
  * @example
  * const model = loadCompose({ file: 'compose.yaml', stackEnv: stack.env, profiles: ['worker'] });
  */
 export function loadCompose(options: LoadComposeOptions): ComposeModel {
+  return loadComposeKeyed(options).model;
+}
+
+/** A loaded model and, when it is cached, the content key it is cached under. */
+export interface KeyedComposeModel {
+  readonly model: ComposeModel;
+  /**
+   * Set only when the model depends on nothing but what the key covers, so a caller may cache what it
+   * derives from the model under this key too; undefined for a model that must be loaded afresh.
+   */
+  readonly key: string | undefined;
+}
+
+/**
+ * The content key a load with these options would be cached under, computed without loading (it reads
+ * the compose file and `.env`); undefined when the compose file cannot be read. A model loaded under
+ * this key may still be uncached (see {@link KeyedComposeModel.key}); whatever a caller cached under a
+ * key it got from {@link loadComposeKeyed} is safe to serve again under the same key, since equal keys
+ * mean equal inputs.
+ */
+export function composeCacheKey(options: LoadComposeOptions): string | undefined {
+  return modelKey(resolve(options.file), options)?.key;
+}
+
+/** {@link loadCompose}, also returning the content key the model is cached under (if it is). */
+export function loadComposeKeyed(options: LoadComposeOptions): KeyedComposeModel {
   const file = resolve(options.file);
+  const inputs = modelKey(file, options);
+  const cached = inputs === undefined ? undefined : loadedModels.get(inputs.key);
+  if (cached !== undefined) return { model: cached, key: inputs?.key };
+  const { model, selfContained } = loadFresh(file, options, inputs);
+  if (inputs === undefined || !selfContained) return { model, key: undefined };
+  loadedModels.set(inputs.key, model);
+  return { model, key: inputs.key };
+}
+
+/**
+ * Models by everything they were computed from (see {@link modelKey}). A fleet's stacks share one compose
+ * file and mostly the same variables, and a resync loads them all again every few minutes.
+ */
+const loadedModels = new ContentCache<ComposeModel>();
+
+/** Drops every cached model (tests, and a long-lived process that wants its memory back). */
+export function clearLoadedComposeCache(): void {
+  loadedModels.clear();
+}
+
+/**
+ * The cache key of a load: the compose file's path and bytes, every shell and stack-file variable (not
+ * only those the file uses: a variable named in a default or an `extends` could matter), the profiles
+ * asked for, and the project `.env` bytes, returned with the texts it was computed from. Undefined when
+ * the compose file cannot be read: the fresh load reports that. A load that also read other files (`env_file`, `extends` from another file) is not
+ * cached at all (see {@link loadFresh}), so no file outside this key can make a cached model stale.
+ */
+function modelKey(file: string, options: LoadComposeOptions): KeyedInputs | undefined {
+  let compose: BoundedRead;
+  try {
+    compose = readBoundedTextFile(file, MAX_COMPOSE_FILE_BYTES);
+  } catch {
+    return undefined;
+  }
+  if (compose.kind !== 'text') return undefined;
+  const dotenv = readDotenv(join(dirname(file), PROJECT_ENV_FILE));
+  const key = contentKey([
+    file,
+    compose.text,
+    variablesKeyPart(options.env ?? process.env),
+    variablesKeyPart(options.stackEnv ?? {}),
+    options.profiles === undefined ? undefined : JSON.stringify(options.profiles),
+    dotenv,
+  ]);
+  return { key, composeText: compose.text, dotenv };
+}
+
+/** A cache key and the file texts it was computed from, which the load then uses (never a re-read). */
+interface KeyedInputs {
+  readonly key: string;
+  readonly composeText: string;
+  readonly dotenv: string | undefined;
+}
+
+/** True when a service (after `extends`) names an `env_file`, a file outside the cache key. */
+function readsEnvFiles(services: RawMap | undefined): boolean {
+  return (services?.entries ?? []).some(
+    (e) => e.value.kind === 'map' && valueAt(e.value, 'env_file') !== undefined,
+  );
+}
+
+/**
+ * Loads without the cache. `selfContained` says the model depends only on what {@link modelKey} covers:
+ * no `env_file` and no `extends` from another file were read.
+ */
+function loadFresh(
+  file: string,
+  options: LoadComposeOptions,
+  inputs: KeyedInputs | undefined,
+): { readonly model: ComposeModel; readonly selfContained: boolean } {
   const projectDir = dirname(file);
   const diag = new Diagnostics();
   const variables = projectVariables(
-    { shell: options.env ?? process.env, stackEnv: options.stackEnv ?? {}, projectDir },
+    {
+      shell: options.env ?? process.env,
+      stackEnv: options.stackEnv ?? {},
+      projectDir,
+      ...(inputs === undefined ? {} : { dotenv: { text: inputs.dotenv } }),
+    },
     diag,
   );
   const { lookup } = variables;
-  const parsed = readYamlFile(file, diag);
+  // The texts the cache key was computed from, so a file edited during the load cannot be cached under
+  // its old content's key.
+  const parsed = inputs === undefined ? readYamlFile(file, diag) : parseYaml(inputs.composeText, file, diag);
   if (parsed === undefined) throw new ComposeError(inFileOrder(diag.errors, file));
   // Secrets interpolate to placeholders: composed at deploy time in environment values, errors elsewhere.
   const withSecrets = placeholderLookup(lookup, secretVariableNames(parsed, variables, diag));
@@ -116,7 +224,7 @@ export function loadCompose(options: LoadComposeOptions): ComposeModel {
   if (diag.errors.length > 0) throw new ComposeError(inFileOrder(diag.errors, file));
   const networks = [...top.declared.networks];
   if (usesDefaultNetwork && !networks.includes('default')) networks.push('default');
-  return {
+  const model: ComposeModel = {
     ...(top.name === undefined ? {} : { name: top.name }),
     services: Object.fromEntries(normalized),
     volumes: [...top.declared.volumes],
@@ -126,6 +234,7 @@ export function loadCompose(options: LoadComposeOptions): ComposeModel {
     warnings: inFileOrder(diag.warnings, file),
     locations,
   };
+  return { model, selfContained: otherFiles.size === 0 && !readsEnvFiles(services) };
 }
 
 /** Findings sorted by line within each file; the entry file first, then others as first met. */

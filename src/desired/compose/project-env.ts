@@ -22,6 +22,11 @@ export interface ProjectEnvSources {
   readonly stackEnv: Readonly<Record<string, string>>;
   /** Directory holding the project `.env` (lowest). */
   readonly projectDir: string;
+  /**
+   * The `.env` text already read by the caller (`undefined`: there is none), so the values used are
+   * exactly those the caller keyed a cache by; read from `projectDir` when this is absent.
+   */
+  readonly dotenv?: { readonly text: string | undefined };
 }
 
 /** Which interpolation layer set a variable, named the way a user would look for it. */
@@ -48,12 +53,7 @@ export function projectVariables(sources: ProjectEnvSources, diag: Diagnostics):
     Object.hasOwn(shell, name) ? shell[name] : Object.hasOwn(stackEnv, name) ? stackEnv[name] : undefined;
   const dotenv = new Map<string, string>();
   const file = join(sources.projectDir, PROJECT_ENV_FILE);
-  let text: string | undefined;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    text = undefined; // No .env is the normal case.
-  }
+  const text = sources.dotenv === undefined ? readDotenv(file) : sources.dotenv.text;
   if (text !== undefined) {
     const parsed = parseEnvFile(text, own);
     for (const p of parsed.problems) {
@@ -76,4 +76,13 @@ export function projectVariables(sources: ProjectEnvSources, diag: Diagnostics):
     return dotenv.has(name) ? 'the project .env' : undefined;
   };
   return { lookup, layerOf };
+}
+
+/** The project `.env` text, `undefined` when there is none (or it cannot be read, treated alike). */
+export function readDotenv(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined; // No .env is the normal case.
+  }
 }

@@ -19,6 +19,7 @@ import {
   parseDocument,
   visit,
 } from 'yaml';
+import { ContentCache, contentKey } from '../content-cache.js';
 import {
   type BoundedRead,
   MAX_COMPOSE_FILE_BYTES,
@@ -26,7 +27,7 @@ import {
   tooLargeMessage,
   yamlAliasProblem,
 } from '../input-limits.js';
-import type { Diagnostics } from './diagnostics.js';
+import { Diagnostics } from './diagnostics.js';
 import { COMPOSE_PROBLEM, COMPOSE_WARNING } from './errors.js';
 import type { NodeLocation, RawEntry, RawMap, RawNode } from './raw-node.js';
 
@@ -69,8 +70,36 @@ export function readYamlFile(
   return parseYaml(read.text, file, diag);
 }
 
-/** Parses YAML text that came from `file` (used in messages and locations). */
+/** Parsed trees by file and text, with the warnings their parse recorded. */
+const parsedTrees = new ContentCache<{ readonly tree: RawNode; readonly found: Diagnostics }>();
+
+/**
+ * Parses YAML text that came from `file` (used in messages and locations).
+ *
+ * The tree depends on nothing but `file` and `text`, so a text parsed before (a fleet loads one compose
+ * file for every stack) is served from a cache keyed by both, its warnings reported again. A text with
+ * errors is never cached: it is parsed again and reported afresh each time.
+ */
 export function parseYaml(text: string, file: string, diag: Diagnostics): RawNode | undefined {
+  const key = contentKey([file, text]);
+  const cached = parsedTrees.get(key);
+  if (cached !== undefined) {
+    diag.absorb(cached.found);
+    return cached.tree;
+  }
+  const found = new Diagnostics();
+  const tree = parseYamlText(text, file, found);
+  diag.absorb(found);
+  if (tree !== undefined && found.errors.length === 0) parsedTrees.set(key, { tree, found });
+  return tree;
+}
+
+/** Drops every cached parse (tests, and a long-lived process that wants its memory back). */
+export function clearParsedYamlCache(): void {
+  parsedTrees.clear();
+}
+
+function parseYamlText(text: string, file: string, diag: Diagnostics): RawNode | undefined {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, keepSourceTokens: true, merge: true, uniqueKeys: true });
   for (const e of doc.errors) {

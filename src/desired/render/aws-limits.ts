@@ -15,6 +15,7 @@
 import type { ResolvedStack } from '../resolved-types.js';
 import { type DesiredResource, isRef, type Spec, type SpecValue } from '../resource-types.js';
 import { locate, type RenderProblem, serviceProblem } from './errors.js';
+import { collectRefs } from './graph.js';
 
 const KIB = 1024;
 
@@ -100,9 +101,28 @@ export function taskDefinitionRequest(r: DesiredResource): Record<string, unknow
   };
 }
 
-/** Size in bytes of a task definition as sent to AWS (see {@link taskDefinitionRequest}). */
+/** Bytes one ref becomes in the sized request: {@link SIZED_REF_VALUE} as a JSON string. */
+const SIZED_REF_BYTES = jsonBytes(SIZED_REF_VALUE);
+
+/**
+ * Size in bytes of a task definition as sent to AWS (see {@link taskDefinitionRequest}).
+ *
+ * Computed without copying the spec: the request with its refs left in place is serialized once, and
+ * each ref's own JSON is swapped for the sized value's, which gives the same count as serializing
+ * {@link taskDefinitionRequest} (every render checks every task definition, so this runs per stack).
+ */
 export function taskDefinitionBytes(r: DesiredResource): number {
-  return jsonBytes(taskDefinitionRequest(r));
+  const { cpu, memory } = r.spec;
+  if (isRef(cpu) || isRef(memory)) return jsonBytes(taskDefinitionRequest(r));
+  const request = {
+    ...r.spec,
+    ...(cpu === undefined ? {} : { cpu: String(cpu) }),
+    ...(memory === undefined ? {} : { memory: String(memory) }),
+    tags: Object.entries(r.tags).map(([key, value]) => ({ key, value })),
+  };
+  let bytes = jsonBytes(request);
+  for (const found of collectRefs(r.spec)) bytes += SIZED_REF_BYTES - jsonBytes(found);
+  return bytes;
 }
 
 /** Human size: bytes below 1 KiB, else KiB or MiB with one decimal. */

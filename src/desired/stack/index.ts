@@ -31,7 +31,15 @@ export {
   TEMPLATE_DEFAULT_REGION,
 } from './init-template.js';
 export { listStackFiles, type StackFileEntry } from './list-stacks.js';
-export { loadStackFile, parseStackFile, STACK_FILE_EXTENSIONS, stackNameOf } from './load-stack-file.js';
+export {
+  clearParsedStackFileCache,
+  type KeyedStackFile,
+  loadStackFile,
+  loadStackFileKeyed,
+  parseStackFile,
+  STACK_FILE_EXTENSIONS,
+  stackNameOf,
+} from './load-stack-file.js';
 export {
   isInZone,
   PROJECT_NAME_PATTERN,

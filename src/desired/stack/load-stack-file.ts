@@ -9,6 +9,7 @@
  */
 import { basename, extname } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
+import { ContentCache, contentKey } from '../content-cache.js';
 import {
   type BoundedRead,
   INPUT_LIMIT_CODE,
@@ -28,6 +29,9 @@ import {
 import { stackNameProblem } from './patterns.js';
 import { readStackFileContent } from './schema.js';
 import { locateOffset, type ReadContext } from './yaml-reader.js';
+
+/** Stack files whose parse is kept (a fleet of this many stacks parses each file once per process). */
+export const MAX_CACHED_STACK_FILES = 4096;
 
 /** Extensions a stack file may have. */
 export const STACK_FILE_EXTENSIONS = ['.yaml', '.yml'] as const;
@@ -130,6 +134,26 @@ export function parseStackFile(file: string, text: string): StackFile {
  * @throws {StackFileError} `STACK_FILE_INVALID` / {@link SecretInStackFileError} `SECRET_IN_STACK_FILE`.
  */
 export function loadStackFile(file: string): StackFile {
+  return loadStackFileKeyed(file).stackFile;
+}
+
+/** A stack file and the content key of what it was parsed from (its path and text). */
+export interface KeyedStackFile {
+  readonly stackFile: StackFile;
+  readonly key: string;
+}
+
+/**
+ * Parsed stack files by path and text. Sized for a fleet: the operator reads every stack's file each
+ * resync, and a parse depends on nothing else ({@link parseStackFile} is pure).
+ */
+const parsedStackFiles = new ContentCache<StackFile>(MAX_CACHED_STACK_FILES);
+
+/**
+ * {@link loadStackFile}, also returning the content key of the file (path and text). The file is read
+ * every time; only the parse of text seen before is reused. A file with problems is never cached.
+ */
+export function loadStackFileKeyed(file: string): KeyedStackFile {
   let read: BoundedRead;
   try {
     read = readBoundedTextFile(file, MAX_STACK_FILE_BYTES);
@@ -137,5 +161,15 @@ export function loadStackFile(file: string): StackFile {
     throw new StackFileReadError(file, cause);
   }
   if (read.kind === 'too-large') failTooLarge(file, read);
-  return parseStackFile(file, read.text);
+  const key = contentKey([file, read.text]);
+  const cached = parsedStackFiles.get(key);
+  if (cached !== undefined) return { stackFile: cached, key };
+  const stackFile = parseStackFile(file, read.text);
+  parsedStackFiles.set(key, stackFile);
+  return { stackFile, key };
+}
+
+/** Drops every cached stack file parse. */
+export function clearParsedStackFileCache(): void {
+  parsedStackFiles.clear();
 }

@@ -49,6 +49,25 @@ export function layeredWithDefault<T>(
  * @internal
  */
 export function composeLocation(compose: ComposeModel, ...paths: readonly string[]): SourceLocation {
+  // One compose model is shared by every stack of a fleet (load-compose.ts caches it), and each stack
+  // asks for the same paths: remember the answers per model.
+  let known = locationsFound.get(compose);
+  if (known === undefined) {
+    known = new Map();
+    locationsFound.set(compose, known);
+  }
+  const key = paths.join('\u0000');
+  const found = known.get(key);
+  if (found !== undefined) return found;
+  const location = findComposeLocation(compose, paths);
+  known.set(key, location);
+  return location;
+}
+
+/** {@link composeLocation}'s answers by model and paths; a model no longer used takes its answers along. */
+const locationsFound = new WeakMap<ComposeModel, Map<string, SourceLocation>>();
+
+function findComposeLocation(compose: ComposeModel, paths: readonly string[]): SourceLocation {
   for (const path of paths) {
     const exact = compose.locations[path];
     if (exact) return exact;

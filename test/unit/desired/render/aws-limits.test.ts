@@ -9,6 +9,7 @@ import {
   MAX_SECURITY_GROUP_INBOUND_RULES,
   MAX_TASK_DEFINITION_BYTES,
   taskDefinitionBytes,
+  taskDefinitionRequest,
 } from '../../../../src/desired/render/aws-limits.js';
 import { RenderError, renderStack } from '../../../../src/desired/render/index.js';
 import type { ResolvedStack } from '../../../../src/desired/resolved-types.js';
@@ -187,5 +188,15 @@ describe('AWS size limits at render', () => {
     const tags = Buffer.byteLength(JSON.stringify(taskdef.tags));
     expect(bytes).toBeGreaterThan(specOnly + tags);
     expect(bytes).toBeLessThan(MAX_TASK_DEFINITION_BYTES / 10);
+  });
+
+  it('counts exactly the bytes of the request it describes (refs replaced by their sized value)', () => {
+    const desired = renderStack(resolvedStack({ services: [composeService('api'), composeService('web')] }));
+    const taskdefs = desired.resources.filter((r) => r.kind === 'ecs.TaskDefinition');
+    expect(taskdefs.length).toBeGreaterThan(0);
+    for (const taskdef of taskdefs) {
+      const request = Buffer.byteLength(JSON.stringify(taskDefinitionRequest(taskdef)), 'utf8');
+      expect(taskDefinitionBytes(taskdef)).toBe(request);
+    }
   });
 });
