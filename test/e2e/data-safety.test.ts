@@ -12,6 +12,13 @@
  */
 
 import { join } from 'node:path';
+import {
+  DeleteNatGatewayCommand,
+  DescribeAddressesCommand,
+  DescribeNatGatewaysCommand,
+  DisassociateAddressCommand,
+  ReleaseAddressCommand,
+} from '@aws-sdk/client-ec2';
 import { DescribeDBSubnetGroupsCommand } from '@aws-sdk/client-rds';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,6 +56,18 @@ afterAll(async () => {
   await removeWorkspaces();
   await removeProjects();
 });
+
+/** Deletes every NAT gateway and releases every Elastic IP of the account (moto: no waiting needed). */
+async function freeElasticIps(clients: DataEnv['clients']): Promise<void> {
+  const nats = (await clients.ec2.send(new DescribeNatGatewaysCommand({}))).NatGateways ?? [];
+  for (const n of nats) await clients.ec2.send(new DeleteNatGatewayCommand({ NatGatewayId: n.NatGatewayId }));
+  const addresses = (await clients.ec2.send(new DescribeAddressesCommand({}))).Addresses ?? [];
+  for (const a of addresses) {
+    if (a.AssociationId)
+      await clients.ec2.send(new DisassociateAddressCommand({ AssociationId: a.AssociationId }));
+    await clients.ec2.send(new ReleaseAddressCommand({ AllocationId: a.AllocationId }));
+  }
+}
 
 const dbStep = (plan: ReturnType<typeof planOf>) => plan.steps.find((s) => s.logicalId === 'db/db');
 
@@ -193,6 +212,10 @@ describe('destroy of a high_availability stack', () => {
   it(
     'keeps the database (protected, reported) without the flag; with it, lifts protection and snapshots',
     async () => {
+      // moto's Elastic IP quota is AWS's default, 5 per region: the prod stack above holds 3 (one NAT
+      // gateway per AZ) and this stack needs 3, which preflight rightly refuses. prod is not used after
+      // this point, so its gateways and addresses are removed out of band to make room.
+      await freeElasticIps(env.clients);
       const notes = env.cliIn(
         await writeProject('notes', NOTES_APP, { ha: stackFile('high_availability', '10.30.0.0/16') }),
       );
