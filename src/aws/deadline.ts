@@ -52,6 +52,39 @@ interface StackLike {
   ): void;
 }
 
+/** Where a call stands against its deadline, for {@link raceDeadline}. */
+export interface DeadlineRace {
+  readonly service: string;
+  readonly operation: string;
+  /** Epoch ms at which the call fails. */
+  readonly deadlineAt: number;
+  /** The whole deadline, for the message. */
+  readonly deadlineMs: number;
+  readonly now: () => number;
+}
+
+/**
+ * Runs `call` unless the deadline has passed, and fails it with a {@link DeadlineExceededError} when the
+ * deadline passes first. Shared by the command deadline here and the operator's per-pass deadline.
+ */
+export async function raceDeadline<T>(call: () => Promise<T>, d: DeadlineRace): Promise<T> {
+  const exceeded = (): DeadlineExceededError =>
+    new DeadlineExceededError(d.service, d.operation, d.deadlineMs);
+  const remaining = d.deadlineAt - d.now();
+  if (remaining <= 0) throw exceeded();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(exceeded()), remaining);
+    // The deadline alone must never keep a finished command's process alive.
+    timer.unref?.();
+  });
+  try {
+    return await Promise.race([call(), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * Adds the deadline middleware to every client of the bundle (outermost, in `initialize`), so the SDK's
  * own retries are inside it: a call's retries cannot carry it past the deadline either.
@@ -63,24 +96,14 @@ export function attachDeadline(clients: AwsClients, options: DeadlineOptions): v
   const deadlineAt = now() + options.deadlineMs;
   for (const [service, value] of Object.entries(clients)) {
     if (typeof value !== 'object' || value === null || !('middlewareStack' in value)) continue;
-    const middleware: Middleware = (next, context) => async (args) => {
-      const operation = (context.commandName ?? 'unknown').replace(/Command$/, '');
-      const exceeded = (): DeadlineExceededError =>
-        new DeadlineExceededError(service, operation, options.deadlineMs);
-      const remaining = deadlineAt - now();
-      if (remaining <= 0) throw exceeded();
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const expired = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(exceeded()), remaining);
-        // The deadline alone must never keep a finished command's process alive.
-        timer.unref?.();
+    const middleware: Middleware = (next, context) => async (args) =>
+      raceDeadline(() => next(args), {
+        service,
+        operation: (context.commandName ?? 'unknown').replace(/Command$/, ''),
+        deadlineAt,
+        deadlineMs: options.deadlineMs,
+        now,
       });
-      try {
-        return await Promise.race([next(args), expired]);
-      } finally {
-        clearTimeout(timer);
-      }
-    };
     (value.middlewareStack as StackLike).add(middleware, {
       step: 'initialize',
       name: DEADLINE_MIDDLEWARE,

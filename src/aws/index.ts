@@ -52,6 +52,8 @@ export {
   DEADLINE_MIDDLEWARE,
   DeadlineExceededError,
   type DeadlineOptions,
+  type DeadlineRace,
+  raceDeadline,
 } from './deadline.js';
 export {
   AWS_ERROR_CLASSES,

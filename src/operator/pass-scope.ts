@@ -15,7 +15,7 @@
  * @module
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { CallStats, DeadlineExceededError, RetryBudget } from '../aws/index.js';
+import { CallStats, RetryBudget, raceDeadline } from '../aws/index.js';
 import type { AwsClients } from '../aws/types.js';
 
 /** The per-pass state the shared clients' middlewares read. */
@@ -90,21 +90,13 @@ export function attachPassDeadline(clients: AwsClients, now: () => number = Date
     const middleware: Middleware = (next, context) => async (args) => {
       const scope = currentPassScope();
       if (!scope) return next(args);
-      const operation = (context.commandName ?? 'unknown').replace(/Command$/, '');
-      const exceeded = (): DeadlineExceededError =>
-        new DeadlineExceededError(service, operation, scope.deadlineMs);
-      const remaining = scope.deadlineAt - now();
-      if (remaining <= 0) throw exceeded();
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const expired = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(exceeded()), remaining);
-        timer.unref?.();
+      return raceDeadline(() => next(args), {
+        service,
+        operation: (context.commandName ?? 'unknown').replace(/Command$/, ''),
+        deadlineAt: scope.deadlineAt,
+        deadlineMs: scope.deadlineMs,
+        now,
       });
-      try {
-        return await Promise.race([next(args), expired]);
-      } finally {
-        clearTimeout(timer);
-      }
     };
     (value.middlewareStack as StackLike).add(middleware, {
       step: 'initialize',
