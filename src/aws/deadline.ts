@@ -12,6 +12,7 @@
  */
 import { StackctlError } from '../errors.js';
 import { formatCallName } from './call-site.js';
+import type { Middleware, StackLike } from './middleware-types.js';
 import type { AwsClients } from './types.js';
 
 /** Name of the middleware on every client (also the key to remove it by). */
@@ -41,15 +42,6 @@ export interface DeadlineOptions {
   readonly deadlineMs: number;
   /** Clock; injectable so tests drive time. @default Date.now */
   readonly now?: () => number;
-}
-
-type Handler = (args: unknown) => Promise<unknown>;
-type Middleware = (next: Handler, context: { readonly commandName?: string }) => Handler;
-interface StackLike {
-  add(
-    middleware: Middleware,
-    options: { step: string; name: string; priority: string; override: boolean },
-  ): void;
 }
 
 /** Where a call stands against its deadline, for {@link raceDeadline}. */

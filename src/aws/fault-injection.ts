@@ -17,6 +17,7 @@
 import { writeSync } from 'node:fs';
 import { StackctlError } from '../errors.js';
 import { classifyOperation } from './call-stats.js';
+import type { Middleware, StackLike } from './middleware-types.js';
 import type { AwsClients } from './types.js';
 
 /** The environment variable that arms the hook; a positive integer. */
@@ -70,15 +71,6 @@ export interface KillAfterMutationsOptions {
 
 /** The counter every client of this process shares, so "the Nth call" means the Nth of the process. */
 const PROCESS_COUNTER: MutationCounter = { count: 0 };
-
-type Handler = (args: unknown) => Promise<unknown>;
-type Middleware = (next: Handler, context: { readonly commandName?: string }) => Handler;
-interface StackLike {
-  add(
-    middleware: Middleware,
-    options: { step: string; name: string; priority: string; override: boolean },
-  ): void;
-}
 
 /**
  * Parses the variable's value: `undefined` when unset or empty (the hook stays inert).

@@ -20,6 +20,7 @@
  */
 import { AmbiguousOutcomeError } from './ambiguous-outcome.js';
 import { classifyAwsError } from './errors.js';
+import type { Middleware, StackLike } from './middleware-types.js';
 import type { AwsClients } from './types.js';
 
 /**
@@ -75,15 +76,6 @@ export function isAmbiguousFailure(err: unknown): boolean {
   const status = (err as { $metadata?: { httpStatusCode?: unknown } }).$metadata?.httpStatusCode;
   if (typeof status === 'number') return status >= 500;
   return true;
-}
-
-type Handler = (args: unknown) => Promise<unknown>;
-type Middleware = (next: Handler, context: { readonly commandName?: string }) => Handler;
-interface StackLike {
-  add(
-    middleware: Middleware,
-    options: { step: string; name: string; priority: string; override: boolean },
-  ): void;
 }
 
 /** Adds both middlewares to one client; `service` is its bundle key. */

@@ -25,6 +25,7 @@
  */
 import { appendFileSync } from 'node:fs';
 import { StackctlError } from '../errors.js';
+import type { Middleware, StackLike } from './middleware-types.js';
 import type { AwsClients } from './types.js';
 
 /** The ways an attempt can fail. */
@@ -178,15 +179,6 @@ export function parseRandomFaults(
     .split(',')
     .map((s) => s.trim());
   return { rate, seed, kinds: kinds as FaultKind[], loseResponse, services };
-}
-
-type Handler = (args: unknown) => Promise<unknown>;
-type Middleware = (next: Handler, context: { readonly commandName?: string }) => Handler;
-interface StackLike {
-  add(
-    middleware: Middleware,
-    options: { step: string; name: string; priority: string; override: boolean },
-  ): void;
 }
 
 /** Name of the middleware on every client's stack. */

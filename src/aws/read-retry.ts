@@ -13,6 +13,7 @@
  */
 import { classifyOperation } from './call-stats.js';
 import { classifyAwsError } from './errors.js';
+import type { Middleware, StackLike } from './middleware-types.js';
 import { type RetryBudget, RetryBudgetExhaustedError } from './retry-budget.js';
 import type { AwsClients } from './types.js';
 
@@ -34,15 +35,6 @@ export interface ReadRetryOptions {
   readonly baseDelayMs?: number;
   /** @default a setTimeout */
   readonly sleep?: (ms: number) => Promise<void>;
-}
-
-type Handler = (args: unknown) => Promise<unknown>;
-type Middleware = (next: Handler, context: { readonly commandName?: string }) => Handler;
-interface StackLike {
-  add(
-    middleware: Middleware,
-    options: { step: string; name: string; priority: string; override: boolean },
-  ): void;
 }
 
 /** True when a read that failed this way is worth sending again. */

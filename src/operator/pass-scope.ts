@@ -16,6 +16,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { CallStats, RetryBudget, raceDeadline } from '../aws/index.js';
+import type { Middleware, StackLike } from '../aws/middleware-types.js';
 import type { AwsClients } from '../aws/types.js';
 
 /** The per-pass state the shared clients' middlewares read. */
@@ -69,15 +70,6 @@ export class ScopedRetryBudget extends RetryBudget {
 
 /** Name of the per-pass deadline middleware on the shared clients. */
 export const PASS_DEADLINE_MIDDLEWARE = 'stackctlPassDeadline';
-
-type Handler = (args: unknown) => Promise<unknown>;
-type Middleware = (next: Handler, context: { readonly commandName?: string }) => Handler;
-interface StackLike {
-  add(
-    middleware: Middleware,
-    options: { step: string; name: string; priority: string; override: boolean },
-  ): void;
-}
 
 /**
  * The per-pass counterpart of `attachDeadline` for shared clients: outermost in `initialize`, a call
