@@ -143,9 +143,17 @@ export function updateInput(
 
 /**
  * Read-your-writes after CreateService: settings the created service does not echo back are set again
- * with UpdateService, so the next pass finds nothing to do. AWS applies them on create; some emulators
- * (moto) drop the capacity strategy, deployment configuration and grace period, and a service that
- * converges only on its second pass would break the "no-op pass makes 0 mutations" promise.
+ * with UpdateService, so the next pass finds nothing to do.
+ *
+ * Where AWS needs it: nowhere on a fresh create. AWS applies the capacity provider strategy, deployment
+ * configuration and health check grace period on CreateService and echoes them in its answer, so against
+ * AWS this sends nothing and a create costs exactly one CreateService (issue 11: no UpdateService on the
+ * critical path). It sends one UpdateService, with only the fields missing from the echo, in two cases:
+ * - an emulator that drops them on create (moto 5.2.1's create_service ignores all three, see
+ *   aws-api-facts.md §8 #6): without it the stack would converge only on its second pass and break the
+ *   "a no-op pass makes 0 mutations" promise;
+ * - the adopt branch, a service this step's own earlier try made whose response was lost: the service is
+ *   compared as described, and whatever that try did not get to is finished here (fault suite).
  */
 async function applyWhatCreateIgnored(
   ctx: ApplyContext,

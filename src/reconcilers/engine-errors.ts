@@ -47,3 +47,22 @@ export class StalePlanError extends StackctlError {
     this.name = 'StalePlanError';
   }
 }
+
+/**
+ * A step succeeded in AWS, but the journal write recording its id (made beside its dependents, see
+ * step-actions.ts) failed. The step is reported failed so the pass does not claim success; the next pass
+ * finds the resource by name or tags and records it.
+ */
+export class JournalWriteError extends StackctlError {
+  readonly logicalId: string;
+
+  constructor(logicalId: string, physicalId: string | undefined, cause: unknown) {
+    super(
+      'JOURNAL_WRITE_FAILED',
+      `${logicalId}: applied${physicalId ? ` (${physicalId})` : ''}, but recording it in the state journal failed: ${cause instanceof Error ? cause.message : String(cause)}; the next pass finds it and records it`,
+      { cause },
+    );
+    this.name = 'JournalWriteError';
+    this.logicalId = logicalId;
+  }
+}

@@ -122,7 +122,7 @@ export interface ApplyPlanInput {
    */
   readonly outputs: Map<string, Readonly<Record<string, string | number>>>;
   readonly journal?: JournalHooks;
-  /** Steps in flight at once. @default DEFAULT_APPLY_CONCURRENCY (8) */
+  /** Steps in flight at once. @default DEFAULT_APPLY_CONCURRENCY (16) */
   readonly concurrency?: number;
   readonly onProgress?: (event: ProgressEvent) => void;
   /** Backoff settings for each step. @default retryStep's defaults */

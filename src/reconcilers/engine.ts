@@ -11,7 +11,7 @@ import pLimit from 'p-limit';
 import { type RetryStepOptions, retryStep } from '../aws/index.js';
 import { topoSort } from '../diff/plan-order.js';
 import type { PlanStep } from '../diff/types.js';
-import { NoApplierError } from './engine-errors.js';
+import { JournalWriteError, NoApplierError } from './engine-errors.js';
 import {
   type ApplyPlanInput,
   type ApplyReport,
@@ -24,8 +24,14 @@ import { finishReplacements, type PendingReplacement } from './replacements.js';
 import { runStepAction, type StepEnv } from './step-actions.js';
 import { toStepError } from './step-error.js';
 
-/** Steps in flight at once, per stack (ARCHITECTURE proposes 4–8 resource operations per stack). */
-export const DEFAULT_APPLY_CONCURRENCY = 8;
+/**
+ * Steps in flight at once, per stack. ARCHITECTURE proposed 4–8; at 8 a converge from empty queued
+ * steps on its critical path, since the example shop dev stack has 14 creates ready at once on its
+ * second level and 13 on its third (issue 11: longest chain of sequential calls 73 at 8, 61 at 16).
+ * Each step makes a few calls spread over its own waits, and throttled calls are retried with backoff,
+ * so 16 stays within the per-API buckets of aws-api-facts.md §0 for one stack.
+ */
+export const DEFAULT_APPLY_CONCURRENCY = 16;
 
 /** True when `dep` lets `step` run: it succeeded, or was skipped but its outputs are known. */
 function satisfies(dep: StepResult, step: PlanStep, outputs: ApplyPlanInput['outputs']): boolean {
@@ -54,6 +60,33 @@ function staticResult(step: PlanStep): StepResult | undefined {
 }
 
 /**
+ * Waits for every deferred journal write and turns the step of each one that failed into a failure:
+ * the resource exists but the journal does not say so, which the next pass repairs (it finds it by
+ * name or tags), yet this pass must not report success.
+ */
+async function failUnjournaled(
+  writes: readonly { readonly logicalId: string; readonly outcome: Promise<unknown> }[],
+  results: Map<string, StepResult>,
+  emit: (e: ProgressEvent) => void,
+): Promise<void> {
+  for (const { logicalId, outcome } of writes) {
+    const failure = (await outcome) as { err: unknown } | undefined;
+    const result = results.get(logicalId);
+    if (failure === undefined || result === undefined) continue;
+    const error = toStepError(new JournalWriteError(logicalId, result.physicalId, failure.err));
+    emit({
+      logicalId,
+      kind: result.kind,
+      action: result.action,
+      type: 'failed',
+      message: error.message,
+      error,
+    });
+    results.set(logicalId, { ...result, status: 'failed', error, message: error.message });
+  }
+}
+
+/**
  * Applies a plan and reports every step's outcome.
  *
  * @example
@@ -73,6 +106,18 @@ export async function applyPlan(input: ApplyPlanInput): Promise<ApplyReport> {
   const byId = new Map(plan.steps.map((s) => [s.logicalId, s]));
   const order = topoSort([...byId.keys()], new Map(plan.steps.map((s) => [s.logicalId, s.after])));
   seedOutputs(input);
+
+  // Journal writes recording ids run beside the dependents; the pass awaits them all before it ends.
+  const journalWrites: { readonly logicalId: string; readonly outcome: Promise<unknown> }[] = [];
+  const settleLater = (logicalId: string, write: Promise<void>): void => {
+    journalWrites.push({
+      logicalId,
+      outcome: write.then(
+        () => undefined,
+        (err: unknown) => ({ err }),
+      ),
+    });
+  };
 
   const envFor = (step: PlanStep): StepEnv => {
     const applier = input.appliers.get(step.kind);
@@ -98,7 +143,7 @@ export async function applyPlan(input: ApplyPlanInput): Promise<ApplyReport> {
       applier,
       ctx,
       outputs,
-      ...(input.journal ? { journal: input.journal } : {}),
+      ...(input.journal ? { journal: input.journal, settleLater } : {}),
       attempt: (fn) => runner(fn, options),
     };
   };
@@ -161,6 +206,7 @@ export async function applyPlan(input: ApplyPlanInput): Promise<ApplyReport> {
   }
   const results = new Map<string, StepResult>();
   for (const [id, p] of settled) results.set(id, await p);
+  await failUnjournaled(journalWrites, results, emit);
 
   await finishReplacements(pending, plan, results, { emit, now, ...(signal ? { signal } : {}) });
 

@@ -117,24 +117,26 @@ export interface PassResult extends PlannedPass {
   readonly revisionCleanup: readonly RevisionCleanup[];
 }
 
+/** Throws {@link MissingSecretsError} when config keys the stack needs are not set (not when destroying). */
+async function checkSecrets(input: PassInput): Promise<void> {
+  const { desired, clients } = input;
+  if (input.destroy || desired.requiredSecrets.length === 0) return;
+  const missing = await findMissingSecrets(clients, desired.project, desired.stack, desired.requiredSecrets);
+  if (missing.length > 0) throw new MissingSecretsError(desired.stack, missing);
+}
+
 /**
  * Observes and plans, without mutating anything. Throws {@link MissingSecretsError} when config keys
  * are missing (unless destroying), so a plan already tells the user everything a reconcile would need.
+ * `secretsChecked` is that check already under way (reconcilePass starts it beside the state setup).
  */
 export async function planPass(
   input: PassInput,
   remembered: readonly RememberedResource[] = [],
+  secretsChecked: Promise<void> = checkSecrets(input),
 ): Promise<PlannedPass> {
   const { desired, clients } = input;
-  if (!input.destroy && desired.requiredSecrets.length > 0) {
-    const missing = await findMissingSecrets(
-      clients,
-      desired.project,
-      desired.stack,
-      desired.requiredSecrets,
-    );
-    if (missing.length > 0) throw new MissingSecretsError(desired.stack, missing);
-  }
+  await secretsChecked;
   const observers = input.observers ?? OBSERVERS;
   const appliers = input.appliers ?? createAppliers({ finalSnapshot: input.finalSnapshot });
   const { observed, outputs, unsupportedKinds } = await observeStack({
@@ -172,6 +174,9 @@ export async function reconcilePass(input: PassInput): Promise<PassResult> {
   let keeper: LeaseKeeper | undefined;
   let leaseSignal: AbortSignal | undefined;
   let journal: Journal | undefined;
+  // Reads SSM only: it runs beside the state-table setup and lease (issue 11: off the critical path).
+  const secretsChecked = checkSecrets(input);
+  secretsChecked.catch(() => {}); // awaited in planPass; a lease or table failure wins over it
   if (input.state) {
     await ensureStateTable(clients.dynamodb, input.state.table);
     const owner = input.state.owner ?? `${hostname()}:${process.pid}:${randomUUID()}`;
@@ -196,7 +201,7 @@ export async function reconcilePass(input: PassInput): Promise<PassResult> {
       name: e.name,
       ...(e.physicalId ? { physicalId: e.physicalId } : {}),
     }));
-    const planned = await planPass(input, remembered);
+    const planned = await planPass(input, remembered, secretsChecked);
     // Destroy and prune only remove what the stack owns: nothing they do needs a zone, nor is a
     // conflict (a desired resource someone else holds) in their way.
     if (!input.destroy && !input.applyOnly) {

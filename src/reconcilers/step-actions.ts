@@ -27,6 +27,25 @@ export interface StepEnv {
   readonly journal?: JournalHooks;
   /** Runs one idempotent applier call with retries. */
   readonly attempt: <T>(fn: () => Promise<T>) => Promise<T>;
+  /**
+   * Takes a journal write that need not precede the step's dependents (the id after a create or an
+   * update): the engine lets dependents start at once and awaits it before the pass ends, failing the
+   * step loudly if it failed. Without it the write is awaited in place.
+   */
+  readonly settleLater?: (logicalId: string, write: Promise<void>) => void;
+}
+
+/**
+ * Records the id and outputs after a create or update. Off the critical path when the engine takes it:
+ * a crash before it lands is already handled, since the next pass finds the resource by its name or
+ * tags and settles the pending create (state-hooks.ts settlePendingCreates). The intent write before a
+ * create is never deferred: it is what makes a killed create findable at all.
+ */
+async function recordApplied(step: PlanStep, result: ApplyResult, env: StepEnv): Promise<void> {
+  const write = env.journal?.afterApply(step, result);
+  if (write === undefined) return;
+  if (env.settleLater) env.settleLater(step.logicalId, write);
+  else await write;
 }
 
 /** How a step that did not throw ended. */
@@ -64,7 +83,7 @@ async function create(step: PlanStep, resolved: ResolvedResource, env: StepEnv):
   await env.journal?.beforeCreate(step, ctx.clientToken, generation);
   const result = await env.attempt(() => env.applier.create(resolved, ctx));
   env.outputs.set(step.logicalId, result.outputs);
-  await env.journal?.afterApply(step, result);
+  await recordApplied(step, result, env);
   return result;
 }
 
@@ -95,7 +114,7 @@ async function update(
   const ctx = withToken(env, step.logicalId, resolved.spec);
   const result = await env.attempt(() => env.applier.update(resolved, observed, deltas, ctx));
   env.outputs.set(step.logicalId, result.outputs);
-  await env.journal?.afterApply(step, result);
+  await recordApplied(step, result, env);
   return { status: 'applied', physicalId: result.physicalId };
 }
 

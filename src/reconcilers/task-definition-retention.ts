@@ -131,24 +131,25 @@ async function revisionsInUse(
 /**
  * Deregisters old revisions of every family this pass rolled out (see the module doc). Never throws: a
  * family that cannot be cleaned up is reported with its error and tried again after its next rollout.
+ * Families are cleaned up side by side (issue 11: a pass's tail was 4 reads per family in sequence); the
+ * results keep the families' order.
  */
 export async function retireOldRevisions(input: RetireInput): Promise<readonly RevisionCleanup[]> {
   const keep = input.keep ?? TASK_DEFINITION_REVISIONS_KEPT;
-  const out: RevisionCleanup[] = [];
-  for (const { family, users } of rolledOutFamilies(input.plan, input.report)) {
+  const retire = async ({ family, users }: RolledFamily): Promise<RevisionCleanup> => {
     try {
       const inUse = await revisionsInUse(input.clients, family, users, input.outputs);
-      out.push({
+      return {
         family,
         deregistered: await deregisterOldRevisions(input.clients, family, {
           keep,
           inUse,
           owner: input.owner,
         }),
-      });
+      };
     } catch (err) {
-      out.push({ family, error: err instanceof Error ? err : new Error(String(err)) });
+      return { family, error: err instanceof Error ? err : new Error(String(err)) };
     }
-  }
-  return out;
+  };
+  return Promise.all(rolledOutFamilies(input.plan, input.report).map(retire));
 }

@@ -28,6 +28,21 @@ import { PK, SK, SPECS_INDEX, SPECS_PK, SPECS_SK, TTL_ATTRIBUTE } from './keys.j
 export const TABLE_ACTIVE_TIMEOUT_MS = 120_000;
 /** Poll interval while waiting. */
 export const TABLE_POLL_MS = 1_000;
+/**
+ * A table younger than this also gets its TTL checked (DescribeTimeToLive, UpdateTimeToLive when off).
+ * TTL can only be enabled once the table is ACTIVE, so a creator killed between CreateTable and
+ * UpdateTimeToLive leaves a table without it; any pass within this window finishes the job. An older
+ * table had its TTL settled long ago: checking it on every pass cost a read on every pass's critical
+ * path (issue 11), for events that would at worst not expire.
+ */
+export const TTL_SETTLE_WINDOW_MS = 60 * 60 * 1000;
+
+/**
+ * Tables this process already confirmed ready, per client: a table does not stop being a stackctl
+ * table between passes, so the operator's resyncs (which reuse their clients) skip the check entirely.
+ * Keyed by client so a test's fresh moto and its fresh clients never see a stale answer.
+ */
+const confirmedTables = new WeakMap<DynamoDBClient, Set<string>>();
 
 /** Options for {@link ensureStateTable}. */
 export interface EnsureStateTableOptions {
@@ -37,6 +52,8 @@ export interface EnsureStateTableOptions {
   readonly pollMs?: number;
   /** Injected wait, for tests. @default setTimeout */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** The clock that dates the table against {@link TTL_SETTLE_WINDOW_MS}. @default Date.now */
+  readonly now?: () => number;
 }
 
 async function describe(client: DynamoDBClient, tableName: string): Promise<TableDescription | undefined> {
@@ -49,9 +66,13 @@ async function describe(client: DynamoDBClient, tableName: string): Promise<Tabl
   }
 }
 
-async function create(client: DynamoDBClient, tableName: string): Promise<void> {
+/**
+ * Creates the table; returns what CreateTable answered, or undefined when another process created it
+ * first (DynamoDB's ResourceInUse: fine, it is waited for like our own).
+ */
+async function create(client: DynamoDBClient, tableName: string): Promise<TableDescription | undefined> {
   try {
-    await client.send(
+    const out = await client.send(
       new CreateTableCommand({
         TableName: tableName,
         BillingMode: 'PAY_PER_REQUEST',
@@ -78,9 +99,9 @@ async function create(client: DynamoDBClient, tableName: string): Promise<void> 
         Tags: [{ Key: 'stackctl:managed-by', Value: 'stackctl' }],
       }),
     );
+    return out.TableDescription ?? {};
   } catch (err) {
-    // Another process created it first (DynamoDB's ResourceInUse): fine, wait for it like our own.
-    if (isAlreadyExists(err)) return;
+    if (isAlreadyExists(err)) return undefined;
     throw storeError('CreateTable', err, `state table ${tableName}`);
   }
 }
@@ -103,16 +124,19 @@ function verifySchema(tableName: string, table: TableDescription): void {
   }
 }
 
-async function ensureTtl(client: DynamoDBClient, tableName: string): Promise<void> {
+/** Enables TTL; `known: 'off'` when this process just created the table (TTL is off on a new table). */
+async function ensureTtl(client: DynamoDBClient, tableName: string, known?: 'off'): Promise<void> {
   try {
-    const out = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
-    const ttl = out.TimeToLiveDescription;
-    const on = ttl?.TimeToLiveStatus === 'ENABLED' || ttl?.TimeToLiveStatus === 'ENABLING';
-    if (on && ttl?.AttributeName === TTL_ATTRIBUTE) return;
-    if (on) {
-      throw new StateTableError(
-        `table ${tableName} has TTL on "${ttl?.AttributeName}", but stackctl expires events through "${TTL_ATTRIBUTE}".`,
-      );
+    if (known !== 'off') {
+      const out = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
+      const ttl = out.TimeToLiveDescription;
+      const on = ttl?.TimeToLiveStatus === 'ENABLED' || ttl?.TimeToLiveStatus === 'ENABLING';
+      if (on && ttl?.AttributeName === TTL_ATTRIBUTE) return;
+      if (on) {
+        throw new StateTableError(
+          `table ${tableName} has TTL on "${ttl?.AttributeName}", but stackctl expires events through "${TTL_ATTRIBUTE}".`,
+        );
+      }
     }
     await client.send(
       new UpdateTimeToLiveCommand({
@@ -135,8 +159,11 @@ async function ensureTtl(client: DynamoDBClient, tableName: string): Promise<voi
 /**
  * Makes sure the state table exists, is ACTIVE, has the expected schema and TTL; creates it otherwise.
  *
- * Idempotent and safe to race: on an existing, ready table it only reads (DescribeTable,
- * DescribeTimeToLive), and two processes creating it at once both succeed.
+ * Idempotent and safe to race. The common case, an existing settled table, costs one DescribeTable, and
+ * nothing at all once this process (this client) confirmed the table; first use costs DescribeTable,
+ * CreateTable (its answer stands in for a describe when already ACTIVE) and UpdateTimeToLive. TTL is checked when this call
+ * created the table, found it still being created, or found it younger than {@link TTL_SETTLE_WINDOW_MS};
+ * two processes creating it at once both succeed.
  *
  * @example
  * await ensureStateTable(clients.dynamodb, DEFAULT_TABLE_NAME);
@@ -146,14 +173,20 @@ export async function ensureStateTable(
   tableName: string,
   options: EnsureStateTableOptions = {},
 ): Promise<void> {
+  if (confirmedTables.get(client)?.has(tableName)) return;
   const timeoutMs = options.timeoutMs ?? TABLE_ACTIVE_TIMEOUT_MS;
   const pollMs = options.pollMs ?? TABLE_POLL_MS;
   const sleep = options.sleep ?? ((ms: number) => abortableSleep(ms));
+  const now = options.now ?? Date.now;
 
   let table = await describe(client, tableName);
+  let settled = isReady(table);
+  let createdHere = false;
   if (!table) {
-    await create(client, tableName);
-    table = await describe(client, tableName);
+    const answer = await create(client, tableName);
+    createdHere = answer !== undefined;
+    // CreateTable answers with the new table (ACTIVE at once on moto): no need to describe it again.
+    table = isReady(answer) ? answer : await describe(client, tableName);
   }
   for (let waited = 0; !isReady(table); waited += pollMs) {
     if (waited >= timeoutMs) {
@@ -165,5 +198,10 @@ export async function ensureStateTable(
     table = await describe(client, tableName);
   }
   if (table) verifySchema(tableName, table);
-  await ensureTtl(client, tableName);
+  const created = table?.CreationDateTime?.getTime();
+  if (created === undefined || now() - created < TTL_SETTLE_WINDOW_MS) settled = false;
+  if (!settled) await ensureTtl(client, tableName, createdHere ? 'off' : undefined);
+  const confirmed = confirmedTables.get(client) ?? new Set<string>();
+  confirmed.add(tableName);
+  confirmedTables.set(client, confirmed);
 }

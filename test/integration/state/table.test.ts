@@ -44,17 +44,44 @@ describe('ensureStateTable', () => {
     });
   });
 
-  it('is idempotent: a second run on a ready table only reads', async () => {
+  // Issue 11: the table is checked, not re-created, each pass; TTL only while the table is young.
+  it.each([
+    {
+      reason: 'another process, table settled (older than the TTL window): one DescribeTable',
+      later: 2 * 60 * 60 * 1000,
+      expected: ['DescribeTable'],
+    },
+    {
+      reason:
+        'another process, table just created: TTL checked too, in case its creator died before enabling it',
+      later: 0,
+      expected: ['DescribeTable', 'DescribeTimeToLive'],
+    },
+  ])('is idempotent and only reads on a ready table: $reason', async ({ later, expected }) => {
+    const table = `state-idempotent-${later}`;
+    await ensureStateTable(motoClients(moto.endpoint).dynamodb, table);
     const stats = new CallStats();
     const { dynamodb } = motoClients(moto.endpoint);
     attachCallStatsToClient(dynamodb, stats, 'dynamodb');
-    await ensureStateTable(dynamodb, 'state-idempotent');
-    stats.reset();
 
-    await ensureStateTable(dynamodb, 'state-idempotent');
+    await ensureStateTable(dynamodb, table, { now: () => Date.now() + later });
 
     expect(stats.totals()).toMatchObject({ mutates: 0, errors: 0 });
-    expect(stats.snapshot().map((r) => r.operation)).toEqual(['DescribeTable', 'DescribeTimeToLive']);
+    expect(stats.snapshot().map((r) => r.operation)).toEqual(expected);
+  });
+
+  it('makes no call at all once this process (this client) confirmed the table', async () => {
+    const stats = new CallStats();
+    const { dynamodb } = motoClients(moto.endpoint);
+    attachCallStatsToClient(dynamodb, stats, 'dynamodb');
+    await ensureStateTable(dynamodb, 'state-confirmed');
+    stats.reset();
+
+    await ensureStateTable(dynamodb, 'state-confirmed');
+
+    expect(stats.totals().calls).toBe(0);
+    const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: 'state-confirmed' }));
+    expect(Table?.TableStatus).toBe('ACTIVE');
   });
 
   it('tolerates two processes creating the same table at once', async () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { AwsClients } from '../../../src/aws/types.js';
 import { type DesiredResource, type ResourceKind, ref } from '../../../src/desired/resource-types.js';
 import { type PlanInput, planStack } from '../../../src/diff/plan-stack.js';
@@ -198,6 +198,58 @@ describe('applyPlan', () => {
 
     expect(report.results[0]).toMatchObject({ status: 'failed', error: { message: 'lease lost' } });
     expect(cloud.log).toEqual([]);
+  });
+
+  // Issue 11: the id write after a create runs beside the dependents; the pass still waits for it.
+  it.each([
+    { reason: 'the id write lands: every step applied, the pass ended after the write', fails: false },
+    {
+      reason: 'the id write fails: the step is reported failed, loudly, though its dependents ran',
+      fails: true,
+    },
+  ])('starts dependents as soon as a create returned: $reason', async ({ fails }) => {
+    const cloud = new FakeCloud();
+    const journal: string[] = [];
+    let land: () => void = () => {};
+    const vpcRecorded = new Promise<void>((resolve) => {
+      land = resolve;
+    });
+    const hooks: JournalHooks = {
+      beforeCreate: async (step) => void journal.push(`intent ${step.logicalId}`),
+      afterApply: async (step) => {
+        if (step.logicalId === 'vpc') {
+          await vpcRecorded;
+          if (fails) throw new Error('conditional check failed: lease lost');
+        }
+        journal.push(`id ${step.logicalId}`);
+      },
+      afterDelete: async () => {},
+    };
+    const run = apply(cloud, planFor(cloud, [vpc, subnet('a')]), { journal: hooks });
+    // The subnet (depends on the VPC) is created while the VPC's id write is still in flight.
+    await vi.waitFor(() => expect(cloud.byLogicalId('subnet/a')).toHaveLength(1));
+    expect(journal).toEqual(['intent vpc', 'intent subnet/a', 'id subnet/a']);
+    let ended = false;
+    void run.then(() => {
+      ended = true;
+    });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(ended).toBe(false);
+    land();
+    const report = await run;
+
+    const vpcResult = report.results.find((r) => r.logicalId === 'vpc');
+    expect(report.results.find((r) => r.logicalId === 'subnet/a')?.status).toBe('applied');
+    expect(cloud.resources.size).toBe(2);
+    if (fails) {
+      expect(report.ok).toBe(false);
+      expect(vpcResult).toMatchObject({ status: 'failed', error: { code: 'JOURNAL_WRITE_FAILED' } });
+      expect(vpcResult?.error?.message).toMatch(/lease lost/);
+    } else {
+      expect(report.ok).toBe(true);
+      expect(vpcResult?.status).toBe('applied');
+      expect(journal).toEqual(['intent vpc', 'intent subnet/a', 'id subnet/a', 'id vpc']);
+    }
   });
 
   it('gives the same client token to the same resource and spec', async () => {

@@ -57,6 +57,8 @@ describe('ensureStateTable (mocked waits)', () => {
 
     expect(sleeps).toEqual([10, 10]);
     expect(ddb).toHaveReceivedCommandTimes(CreateTableCommand, 1);
+    // A table this call created has TTL off: enabled straight away, without reading it first.
+    expect(ddb).toHaveReceivedCommandTimes(DescribeTimeToLiveCommand, 0);
     expect(ddb).toHaveReceivedCommandWith(UpdateTimeToLiveCommand, {
       TableName: 'stackctl-state',
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
