@@ -81,18 +81,22 @@ export async function describeTasks(
 /** Every task (running or stopped, still visible) started with `startedBy` in `cluster`. */
 export async function findRuns(clients: AwsClients, cluster: string, startedBy: string): Promise<Task[]> {
   try {
-    const arns: string[] = [];
-    for (const desiredStatus of DESIRED_STATUSES) {
-      let nextToken: string | undefined;
-      do {
-        const page = await clients.ecs.send(
-          new ListTasksCommand({ cluster, startedBy, desiredStatus, nextToken }),
-        );
-        arns.push(...(page.taskArns ?? []));
-        nextToken = page.nextToken;
-      } while (nextToken);
-    }
-    return await describeTasks(clients, cluster, arns);
+    // One listing per desired status, side by side: neither waits for the other.
+    const perStatus = await Promise.all(
+      DESIRED_STATUSES.map(async (desiredStatus) => {
+        const arns: string[] = [];
+        let nextToken: string | undefined;
+        do {
+          const page = await clients.ecs.send(
+            new ListTasksCommand({ cluster, startedBy, desiredStatus, nextToken }),
+          );
+          arns.push(...(page.taskArns ?? []));
+          nextToken = page.nextToken;
+        } while (nextToken);
+        return arns;
+      }),
+    );
+    return await describeTasks(clients, cluster, perStatus.flat());
   } catch (err) {
     if (isNotFound(err)) return [];
     throw err;

@@ -1,10 +1,8 @@
 /**
- * Observes a whole stack: every kind's observer, level by level, so that later observers can use the ids
- * earlier ones found (a listener observer needs the load balancer's ARN).
- *
- * Kinds in one level do not reference each other and are read in parallel; the levels follow the create
- * order of ARCHITECTURE.md. Two live copies of one resource (a lost create response) are told apart
- * after every level (duplicates.ts): outputs, and so every later lookup, come from the kept one.
+ * Observes a whole stack: every kind's observer at once, each waiting only for the kinds whose outputs it
+ * reads (observe-graph.ts), so the pass takes as long as its longest chain of dependent calls, not the
+ * sum of every kind's. Two live copies of one resource (a lost create response) are told apart after
+ * every kind (duplicates.ts): outputs, and so every later lookup, come from the kept one.
  *
  * @module
  */
@@ -15,32 +13,47 @@ import { isOwnedBy } from '../desired/tags.js';
 import { resolveRefsPartial } from '../diff/index.js';
 import { StackctlError } from '../errors.js';
 import { markDuplicates } from './duplicates.js';
+import { EARLY_OUTPUT_NEEDS, type ObserveGraph, observeGraph, PREFETCHED_KINDS } from './observe-graph.js';
 import { createPassReads } from './pass-reads.js';
+import { withReadMemo } from './read-memo.js';
 import { createTagIndex } from './tag-index.js';
 import { createTaskDefinitionCache, type TaskDefinitionCache } from './task-definition-cache.js';
-import type { ObservedResource, Observer, ObserveTarget } from './types.js';
+import type { ObserveContext, ObservedResource, Observer, ObserveTarget } from './types.js';
 
-/** Kinds grouped so each level only references kinds of earlier levels. */
-export const OBSERVE_LEVELS: readonly (readonly ResourceKind[])[] = [
-  ['ec2.Vpc'],
-  ['ec2.InternetGateway', 'ec2.Subnet', 'ec2.DhcpOptions', 'servicediscovery.Namespace'],
-  ['ec2.NatGateway', 'ec2.SecurityGroup', 'servicediscovery.Service'],
-  [
-    'ec2.RouteTable',
-    'logs.LogGroup',
-    'iam.Role',
-    'ssm.Parameter',
-    'ecs.Cluster',
-    'rds.DBSubnetGroup',
-    'elasticache.SubnetGroup',
-    'acm.Certificate',
-  ],
-  ['rds.DBInstance', 'elasticache.ReplicationGroup', 'elbv2.LoadBalancer', 'elbv2.TargetGroup'],
-  ['ecs.TaskDefinition', 'elbv2.Listener', 'servicediscovery.Instance'],
-  ['elbv2.ListenerRule', 'ecs.OneOffTask'],
-  ['ecs.Service'],
-  ['autoscaling.ScalableTarget', 'route53.Record'],
-  ['autoscaling.ScalingPolicy'],
+/**
+ * Every kind observeStack reads, in the create order of ARCHITECTURE.md (the order `onKind` reports in
+ * when nothing overlaps). The order no longer gates anything: observe-graph.ts says what waits for what.
+ */
+export const OBSERVED_KINDS: readonly ResourceKind[] = [
+  'ec2.Vpc',
+  'ec2.InternetGateway',
+  'ec2.Subnet',
+  'ec2.DhcpOptions',
+  'servicediscovery.Namespace',
+  'ec2.NatGateway',
+  'ec2.SecurityGroup',
+  'servicediscovery.Service',
+  'ec2.RouteTable',
+  'logs.LogGroup',
+  'iam.Role',
+  'ssm.Parameter',
+  'ecs.Cluster',
+  'rds.DBSubnetGroup',
+  'elasticache.SubnetGroup',
+  'acm.Certificate',
+  'rds.DBInstance',
+  'elasticache.ReplicationGroup',
+  'elbv2.LoadBalancer',
+  'elbv2.TargetGroup',
+  'ecs.TaskDefinition',
+  'elbv2.Listener',
+  'servicediscovery.Instance',
+  'elbv2.ListenerRule',
+  'ecs.OneOffTask',
+  'ecs.Service',
+  'autoscaling.ScalableTarget',
+  'route53.Record',
+  'autoscaling.ScalingPolicy',
 ];
 
 /** A resource the journal remembers, so removed resources are still looked up (and deleted). */
@@ -104,7 +117,16 @@ export class ObserveKindError extends StackctlError {
   }
 }
 
-/** Reads every kind of the stack. Makes read calls only. */
+/**
+ * Reads every kind of the stack. Makes read calls only.
+ *
+ * Each kind starts as soon as the kinds it needs (observe-graph.ts) are done; a kind of
+ * {@link PREFETCHED_KINDS} also starts at once against the pass's read memo, so its calls overlap its
+ * needs', and is observed again from the memo when they are done (its early outputs meet the needs of
+ * {@link EARLY_OUTPUT_NEEDS}). After every kind, the duplicates are chosen again over everything read so
+ * far (duplicates.ts) and `outputs` refilled from the kept copies, so a kind that starts later resolves
+ * its targets against the kept copy of each parent; once more at the end, over the whole pass.
+ */
 export async function observeStack(input: ObserveStackInput): Promise<ObservedStack> {
   const outputs = new Map<string, Readonly<Record<string, string | number>>>();
   const observed: ObservedResource[] = [];
@@ -113,46 +135,103 @@ export async function observeStack(input: ObserveStackInput): Promise<ObservedSt
   const desiredNames = new Map(input.desired.map((d) => [d.logicalId, d.name]));
   const journal = input.remembered ?? [];
   let marked: readonly ObservedResource[] = [];
-  // One tagging-API read, one task-definition cache and one set of shared reads for the whole pass.
+  // One tagging-API read, one task-definition cache, one set of shared reads and one read memo per pass.
   const tagIndex = createTagIndex(input);
   const taskDefinitions = input.taskDefinitions ?? createTaskDefinitionCache();
   const passReads = createPassReads();
-  for (const level of OBSERVE_LEVELS) {
-    const found = await Promise.all(
-      level.map(async (kind) => {
-        const observer = input.observers.get(kind);
-        if (!observer) {
-          if (desiredByKind.has(kind)) unsupported.add(kind);
-          return [];
-        }
-        const targets = targetsOf(kind, desiredByKind.get(kind) ?? [], input.remembered ?? [], outputs);
-        const result = await observer
-          .observe(targets, {
-            clients: input.clients,
-            project: input.project,
-            stack: input.stack,
-            outputs,
-            tagIndex,
-            taskDefinitions,
-            passReads,
-          })
-          .catch((err: unknown) => {
-            throw new ObserveKindError(
-              kind,
-              targets.map((t) => t.logicalId),
-              err,
-            );
-          });
-        input.onKind?.(kind, result.length);
-        return result;
-      }),
-    );
-    for (const list of found) observed.push(...list);
-    // Chosen again after every level: what later kinds reference can only be counted once they are read.
+  const clients = withReadMemo(input.clients);
+  const observable = OBSERVED_KINDS.filter((kind) => {
+    if (input.observers.has(kind)) return true;
+    if (desiredByKind.has(kind)) unsupported.add(kind);
+    return false;
+  });
+  const graph = observeGraph(observable, input.desired);
+  const context = (): ObserveContext => ({
+    clients,
+    project: input.project,
+    stack: input.stack,
+    outputs,
+    tagIndex,
+    taskDefinitions,
+    passReads,
+  });
+  // Outputs of early runs, for the needs EARLY_OUTPUT_NEEDS lets them meet; the pass's own outputs win.
+  const earlyOutputs = new Map<string, Readonly<Record<string, string | number>>>();
+  const earlyRead = new Map<ResourceKind, Promise<boolean>>();
+  const targetsNow = (kind: ResourceKind): ObserveTarget[] => {
+    const known = EARLY_OUTPUT_NEEDS[kind] ? new Map([...earlyOutputs, ...outputs]) : outputs;
+    return targetsOf(kind, desiredByKind.get(kind) ?? [], journal, known);
+  };
+  const done = new Map<ResourceKind, Promise<void>>();
+  const needMet = async (kind: ResourceKind, need: ResourceKind): Promise<void> => {
+    if (EARLY_OUTPUT_NEEDS[kind]?.includes(need) && (await earlyRead.get(need))) return;
+    await done.get(need);
+  };
+
+  const observeKind = async (kind: ResourceKind, observer: Observer): Promise<void> => {
+    const needs = [...(graph.get(kind) ?? [])];
+    // Started early, its answers land in the memo; its result only serves EARLY_OUTPUT_NEEDS.
+    const early =
+      needs.length > 0 && PREFETCHED_KINDS.has(kind)
+        ? observer.observe(targetsNow(kind), context()).then(
+            (found) => {
+              const own = new Map<string, Readonly<Record<string, string | number>>>();
+              setOutputs(own, markDuplicates(found, journal, input), desiredNames, input);
+              for (const [id, out] of own) earlyOutputs.set(id, out);
+              return true;
+            },
+            () => false,
+          )
+        : undefined;
+    if (early) earlyRead.set(kind, early);
+    await Promise.all(needs.map((need) => needMet(kind, need)));
+    const targets = targetsNow(kind);
+    const result = await observer.observe(targets, context()).catch((err: unknown) => {
+      throw new ObserveKindError(
+        kind,
+        targets.map((t) => t.logicalId),
+        err,
+      );
+    });
+    await early;
+    input.onKind?.(kind, result.length);
+    observed.push(...result);
+    // Chosen again after every kind: what later kinds reference can only be counted once they are read.
     marked = markDuplicates(observed, journal, input);
     setOutputs(outputs, marked, desiredNames, input);
+  };
+  // Registered in graph order so every need's promise exists before a dependent looks it up.
+  for (const kind of topologicalOrder(graph, observable)) {
+    const observer = input.observers.get(kind);
+    if (observer) done.set(kind, observeKind(kind, observer));
   }
+  await settleAll([...done.values()]);
+  marked = markDuplicates(observed, journal, input);
+  setOutputs(outputs, marked, desiredNames, input);
   return { observed: marked, outputs, unsupportedKinds: unsupported };
+}
+
+/** Kinds ordered so every kind comes after the kinds it needs (the graph is acyclic: observeGraph). */
+function topologicalOrder(graph: ObserveGraph, kinds: readonly ResourceKind[]): ResourceKind[] {
+  const out: ResourceKind[] = [];
+  const seen = new Set<ResourceKind>();
+  const visit = (kind: ResourceKind): void => {
+    if (seen.has(kind)) return;
+    seen.add(kind);
+    for (const need of graph.get(kind) ?? []) visit(need);
+    out.push(kind);
+  };
+  for (const kind of kinds) visit(kind);
+  return out;
+}
+
+/**
+ * Waits for every kind, then throws the first failure (in graph order): a failed kind must not leave
+ * others running unobserved, and the first error is the one `plan` reports.
+ */
+async function settleAll(pending: readonly Promise<void>[]): Promise<void> {
+  const results = await Promise.allSettled(pending);
+  for (const r of results) if (r.status === 'rejected') throw r.reason;
 }
 
 /**

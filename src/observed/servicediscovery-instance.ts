@@ -16,7 +16,7 @@ import { type InstanceSummary, paginateListInstances } from '@aws-sdk/client-ser
 import { INSTANCE_CNAME_ATTRIBUTE } from '../desired/render/render-discovery.js';
 import { ownershipTags } from '../desired/tags.js';
 import { collectPages } from './ec2-common.js';
-import { targetString, uniqueSorted, unlessNotFound } from './observe-helpers.js';
+import { mapLimited, targetString, uniqueSorted, unlessNotFound } from './observe-helpers.js';
 import type { ObserveContext, ObservedResource, Observer, ObserveTarget } from './types.js';
 
 /** The physical id of an instance: its service id and its own id, which every Cloud Map call needs both of. */
@@ -57,12 +57,13 @@ export const servicediscoveryInstanceObserver: Observer = {
       return where === undefined ? [] : [{ target: t, ...where }];
     });
     const listed = new Map<string, InstanceSummary[]>();
-    for (const serviceId of uniqueSorted(looks.map((l) => l.serviceId))) {
+    // One listing per service, side by side (bounded like every other per-resource read).
+    await mapLimited(uniqueSorted(looks.map((l) => l.serviceId)), async (serviceId) => {
       const instances = await unlessNotFound(() =>
         collectPages(paginateListInstances({ client }, { ServiceId: serviceId }), (p) => p.Instances),
       );
       listed.set(serviceId, instances ?? []);
-    }
+    });
     const out: ObservedResource[] = [];
     for (const { target, serviceId, instanceId } of looks) {
       const live = (listed.get(serviceId) ?? []).filter((i) => i.Id === instanceId).at(-1);
