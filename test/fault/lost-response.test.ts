@@ -39,12 +39,11 @@ import type { DesiredStack } from '../../src/desired/resource-types.js';
 import { TAG_KEYS } from '../../src/desired/resource-types.js';
 import { type MotoServer, startMoto } from '../helpers/moto.js';
 import { type BuiltCli, buildCli, REPO_ROOT } from './helpers/build-cli.js';
-import { mutatingCalls, mutatingOperations } from './helpers/crash-case.js';
+import { failedSteps, mutatingCalls, mutatingOperations } from './helpers/crash-case.js';
 import { type CliRun, CrashLane, MOTO_CREDENTIALS } from './helpers/crash-lane.js';
 import type { FoundResource } from './helpers/inventory-types.js';
 import {
   accountProblems,
-  failedSteps,
   formatLostCase,
   type LostResponseOutcome,
   runLostResponseCase,

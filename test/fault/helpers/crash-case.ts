@@ -66,23 +66,26 @@ export function mutatingOperations(run: CliRun): readonly string[] {
   return calls.filter((c) => c.kind === 'mutate').map((c) => `${c.service} ${c.operation}`);
 }
 
-/** `logicalId: message` of every step of a JSON reconcile report that did not succeed. */
-function failedSteps(run: CliRun): string {
+/**
+ * `logicalId status: message` of every step of a JSON reconcile report that did not succeed; the tail
+ * of stderr when the report names none (or is no report).
+ */
+export function failedSteps(run: CliRun): string {
   try {
     const parsed = JSON.parse(run.out) as {
       results?: { logicalId: string; status: string; message?: string; error?: { message?: string } }[];
     };
-    return (parsed.results ?? [])
+    const failed = (parsed.results ?? [])
       .filter((r) => r.status !== 'applied' && r.status !== 'noop')
-      .map((r) => `${r.logicalId} ${r.status}: ${r.error?.message ?? r.message ?? ''}`)
-      .join('; ');
+      .map((r) => `${r.logicalId} ${r.status}: ${r.error?.message ?? r.message ?? ''}`);
+    return failed.length > 0 ? failed.join('; ') : run.err.trim().slice(-600);
   } catch {
     return run.err.trim().slice(-600);
   }
 }
 
-/** `action logicalId` of every change a JSON plan still proposes. */
-function pendingChanges(run: CliRun): string {
+/** `action logicalId (reason)` of every change a JSON plan still proposes. */
+export function pendingChanges(run: CliRun): string {
   try {
     const parsed = JSON.parse(run.out) as {
       steps?: { logicalId: string; action: string; reason?: string }[];

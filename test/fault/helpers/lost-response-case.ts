@@ -14,7 +14,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FAULT_ENV } from '../../../src/aws/random-faults.js';
-import type { CaseTarget } from './crash-case.js';
+import { type CaseTarget, failedSteps, pendingChanges } from './crash-case.js';
 import { type CliRun, CONFIG_KEY, type CrashLane } from './crash-lane.js';
 import { checkInventory, takeInventory } from './inventory.js';
 import type { FoundResource } from './inventory-types.js';
@@ -44,36 +44,6 @@ export interface StackChecks {
   readonly setAside?: (found: FoundResource) => boolean;
   /** Problems with what was set aside, or with kinds the inventory does not list. */
   readonly extra?: (lane: CrashLane, setAside: readonly FoundResource[]) => Promise<readonly string[]>;
-}
-
-/** `logicalId status: message` of every step of a JSON reconcile report that did not succeed. */
-export function failedSteps(run: CliRun): string {
-  try {
-    const parsed = JSON.parse(run.out) as {
-      results?: { logicalId: string; status: string; message?: string; error?: { message?: string } }[];
-    };
-    const failed = (parsed.results ?? [])
-      .filter((r) => r.status !== 'applied' && r.status !== 'noop')
-      .map((r) => `${r.logicalId} ${r.status}: ${r.error?.message ?? r.message ?? ''}`);
-    return failed.length > 0 ? failed.join('; ') : run.err.trim().slice(-600);
-  } catch {
-    return run.err.trim().slice(-600);
-  }
-}
-
-/** `action logicalId (reason)` of every change a JSON plan still proposes. */
-function pendingChanges(run: CliRun): string {
-  try {
-    const parsed = JSON.parse(run.out) as {
-      steps?: { logicalId: string; action: string; reason?: string }[];
-    };
-    return (parsed.steps ?? [])
-      .filter((s) => s.action !== 'noop')
-      .map((s) => `${s.action} ${s.logicalId}${s.reason ? ` (${s.reason})` : ''}`)
-      .join(', ');
-  } catch {
-    return run.err.trim().slice(-600);
-  }
 }
 
 /** Sum of `injected.lost` over the report's lines (one per process that armed the hook). */
