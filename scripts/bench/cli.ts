@@ -5,8 +5,7 @@
  * @module
  */
 import type { CallStatsRow, CallStatsTotals } from '../../src/aws/call-stats.js';
-import { run } from '../../src/cli/main.js';
-import type { Io } from '../../src/cli/output.js';
+import { runCli as runCliIn } from '../../test/integration/drift/drift-env.js';
 
 /** What one CLI invocation printed and returned. */
 export interface CliResult {
@@ -22,49 +21,12 @@ export interface StatsJson {
   readonly calls: readonly CallStatsRow[];
 }
 
-/** Environment the in-process CLI sees: fake credentials, no endpoint or table leaking in. */
-const CLI_ENV: Readonly<Record<string, string | undefined>> = {
-  AWS_ACCESS_KEY_ID: 'testing',
-  AWS_SECRET_ACCESS_KEY: 'testing',
-  AWS_SESSION_TOKEN: undefined,
-  AWS_PROFILE: undefined,
-  AWS_ENDPOINT_URL: undefined,
-  STACKCTL_TABLE: undefined,
-  NO_COLOR: '1',
-};
-
-/** Sets the CLI's environment; the returned function puts the previous one back. */
-export function scopeCliEnv(extra: Readonly<Record<string, string | undefined>> = {}): () => void {
-  const wanted = { ...CLI_ENV, ...extra };
-  const saved = new Map(Object.keys(wanted).map((k) => [k, process.env[k]] as const));
-  for (const [k, v] of Object.entries(wanted)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-  return () => {
-    for (const [k, v] of saved) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  };
-}
+export { scopeCliEnv } from '../../test/e2e/helpers/harness.js';
 
 /** Runs `stackctl ...argv` in-process; prompts are answered yes. */
 export async function runCli(argv: readonly string[]): Promise<CliResult> {
-  let out = '';
-  let err = '';
-  const io: Io = {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-    readStdin: async () => '',
-    confirm: async () => true,
-  };
   const started = performance.now();
-  const code = await run(argv, io);
+  const { code, out, err } = await runCliIn(argv, true);
   return { code, out, err, seconds: (performance.now() - started) / 1000 };
 }
 

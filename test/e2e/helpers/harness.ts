@@ -62,6 +62,25 @@ async function configureMoto(endpoint: string): Promise<void> {
   if (!res.ok) throw new Error(`moto refused the ECS task transition: HTTP ${res.status}`);
 }
 
+/**
+ * Sets the CLI's environment ({@link SCOPED_ENV} plus `extra`) in this process; the returned function
+ * puts the previous values back. Used by the e2e harness and by `npm run bench`.
+ */
+export function scopeCliEnv(extra: Readonly<Record<string, string | undefined>> = {}): () => void {
+  const wanted = { ...SCOPED_ENV, ...extra };
+  const saved = new Map(Object.keys(wanted).map((k) => [k, process.env[k]] as const));
+  for (const [k, v] of Object.entries(wanted)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  return () => {
+    for (const [k, v] of saved) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+}
+
 /** An Io that records everything and answers no to every prompt (there is no terminal). */
 export function captureIo(stdin = ''): { io: Io; out: () => string; err: () => string } {
   let out = '';
@@ -107,12 +126,7 @@ export async function startE2e(options: E2eOptions = {}): Promise<E2eEnv> {
       MOTO_ACM_VALIDATION_WAIT: '0',
     },
   });
-  const saved = new Map<string, string | undefined>();
-  for (const [key, value] of Object.entries(SCOPED_ENV)) {
-    saved.set(key, process.env[key]);
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
+  const restoreEnv = scopeCliEnv();
   await configureMoto(moto.endpoint);
   const cli = (...args: string[]) => runCli([...args, '--endpoint-url', moto.endpoint]);
   return {
@@ -128,10 +142,7 @@ export async function startE2e(options: E2eOptions = {}): Promise<E2eEnv> {
       await configureMoto(moto.endpoint);
     },
     async stop() {
-      for (const [key, value] of saved) {
-        if (value === undefined) delete process.env[key];
-        else process.env[key] = value;
-      }
+      restoreEnv();
       await moto.stop();
     },
   };
