@@ -44,24 +44,37 @@ export function readCallLog(file: string, fromEpochS = 0, toEpochS = Number.POSI
 }
 
 /**
- * The most calls in one sequence where each starts after the previous ended (a longest path in the
- * interval order). O(n²), fine for the few hundred calls of a pass.
+ * One longest sequence of calls where each starts after the previous ended (a longest path in the
+ * interval order), first call first. O(n²), fine for the few hundred calls of a pass.
  */
-export function longestChain(calls: readonly TimedCall[]): number {
+export function longestChainCalls(calls: readonly TimedCall[]): readonly TimedCall[] {
   const byEnd = [...calls].sort((a, b) => a.end - b.end);
   const best: number[] = [];
-  let longest = 0;
+  const previous: number[] = [];
+  let last = -1;
   for (let i = 0; i < byEnd.length; i++) {
     const call = byEnd[i] as TimedCall;
     let before = 0;
+    let from = -1;
     for (let j = 0; j < i; j++) {
       const prev = byEnd[j] as TimedCall;
-      if (prev.end <= call.start) before = Math.max(before, best[j] ?? 0);
+      if (prev.end <= call.start && (best[j] ?? 0) > before) {
+        before = best[j] ?? 0;
+        from = j;
+      }
     }
     best.push(before + 1);
-    longest = Math.max(longest, before + 1);
+    previous.push(from);
+    if (last < 0 || before + 1 > (best[last] ?? 0)) last = i;
   }
-  return longest;
+  const chain: TimedCall[] = [];
+  for (let i = last; i >= 0; i = previous[i] ?? -1) chain.push(byEnd[i] as TimedCall);
+  return chain.reverse();
+}
+
+/** The length of {@link longestChainCalls}. */
+export function longestChain(calls: readonly TimedCall[]): number {
+  return longestChainCalls(calls).length;
 }
 
 /** Seconds from the first call's start to the last call's end: the time a pass spends in AWS calls. */
@@ -83,9 +96,17 @@ export interface ChainFigures {
   readonly calls: number;
   readonly longestChain: number;
   readonly callSpanSeconds: number;
+  /** The operations of one longest chain, in order (`service Operation`): what the floor is made of. */
+  readonly chainOperations: readonly string[];
 }
 
 /** The figures of the calls in a window. */
 export function chainFigures(calls: readonly TimedCall[]): ChainFigures {
-  return { calls: calls.length, longestChain: longestChain(calls), callSpanSeconds: callSpanSeconds(calls) };
+  const chain = longestChainCalls(calls);
+  return {
+    calls: calls.length,
+    longestChain: chain.length,
+    callSpanSeconds: callSpanSeconds(calls),
+    chainOperations: chain.map((c) => `${c.service} ${c.operation}`),
+  };
 }

@@ -25,12 +25,55 @@ export interface FleetFigures {
   /** (reads(N) − reads(1)) ÷ (N − 1). */
   readonly readsPerAdditionalStack: number;
   readonly resourcesPerStack: number;
+  /** Reads per `service operation` (state table included) of the one-stack sweep. */
+  readonly readsByOperationOneStack: Readonly<Record<string, number>>;
+  /** The same for the sweep over all {@link FLEET_SIZE} stacks. */
+  readonly readsByOperationAllStacks: Readonly<Record<string, number>>;
+  /**
+   * Per `service operation`, what each additional stack costs: the operations whose count grows with
+   * the stacks (every other read is made once per sweep), for RESULTS.md to say what AWS forces.
+   */
+  readonly readsPerAdditionalStackByOperation: Readonly<Record<string, number>>;
 }
 
-/** `drift --all --output json` in `dir`; the report's `readCalls` (every read of the sweep). */
-async function driftReads(dir: string, endpoint: string): Promise<{ reads: number; resources: number }> {
+/**
+ * Reads per `service operation` from the `--stats` table `drift` prints on stderr (as text, whatever
+ * `--output` is), sorted by name like {@link readsByOperation} of cli.ts.
+ */
+export function readsFromStatsTable(stderr: string): Record<string, number> {
+  const rows: [string, number][] = [];
+  for (const line of stderr.split('\n')) {
+    const m = /^(\S+)\s+(\S+)\s+read\s+(\d+)\s/.exec(line);
+    if (m?.[1] && m[2] && m[3]) rows.push([`${m[1]} ${m[2]}`, Number(m[3])]);
+  }
+  if (rows.length === 0) throw new Error(`drift --stats printed no call table: ${stderr.slice(-2000)}`);
+  return Object.fromEntries(rows.sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** Per operation, (reads(N) − reads(1)) ÷ (N − 1), for the operations where it is not 0. */
+function perAdditionalStack(
+  one: Readonly<Record<string, number>>,
+  all: Readonly<Record<string, number>>,
+  stacks: number,
+): Record<string, number> {
+  const ops = [...new Set([...Object.keys(one), ...Object.keys(all)])].sort();
+  return Object.fromEntries(
+    ops
+      .map((op) => [op, ((all[op] ?? 0) - (one[op] ?? 0)) / (stacks - 1)] as const)
+      .filter(([, n]) => n !== 0),
+  );
+}
+
+/**
+ * `drift --all --output json --stats` in `dir`: the report's `readCalls` (every read of the sweep) and
+ * the call table's reads per operation.
+ */
+async function driftReads(
+  dir: string,
+  endpoint: string,
+): Promise<{ reads: number; resources: number; byOperation: Record<string, number> }> {
   const result = await mustRun(
-    ['-C', dir, 'drift', '--all', '--output', 'json', '--endpoint-url', endpoint],
+    ['-C', dir, 'drift', '--all', '--output', 'json', '--stats', '--endpoint-url', endpoint],
     [0, 2],
   );
   const report = JSON.parse(result.out) as {
@@ -39,7 +82,11 @@ async function driftReads(dir: string, endpoint: string): Promise<{ reads: numbe
     stacks: readonly { resources: readonly unknown[] }[];
   };
   if (report.sync !== 'Synced') progress(`fleet: warning: drift --all reports ${report.sync}`);
-  return { reads: report.readCalls, resources: report.stacks[0]?.resources.length ?? 0 };
+  return {
+    reads: report.readCalls,
+    resources: report.stacks[0]?.resources.length ?? 0,
+    byOperation: readsFromStatsTable(result.err),
+  };
 }
 
 /** Runs the fleet phase. */
@@ -77,10 +124,20 @@ export async function measureFleet(): Promise<FleetFigures> {
       readsAllStacks: many.reads,
       readsPerAdditionalStack: (many.reads - single.reads) / (FLEET_SIZE - 1),
       resourcesPerStack: single.resources,
+      readsByOperationOneStack: single.byOperation,
+      readsByOperationAllStacks: many.byOperation,
+      readsPerAdditionalStackByOperation: perAdditionalStack(
+        single.byOperation,
+        many.byOperation,
+        FLEET_SIZE,
+      ),
     };
     progress(
       `fleet: drift --all reads ${single.reads} (1 stack), ${many.reads} (${FLEET_SIZE} stacks): ` +
-        `${figures.readsPerAdditionalStack.toFixed(1)} per additional stack`,
+        `${figures.readsPerAdditionalStack.toFixed(1)} per additional stack: ` +
+        Object.entries(figures.readsPerAdditionalStackByOperation)
+          .map(([op, n]) => `${op} +${n}`)
+          .join(', '),
     );
     return figures;
   } finally {

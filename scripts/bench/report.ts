@@ -221,6 +221,7 @@ export function resultsMarkdown(f: BenchFigures, rows: readonly ResultRow[], at:
     ...rows.map((r) => `- **${r.figure}**: ${r.method}`),
     '',
     ...(skipped.length > 0 ? ['## Skipped', '', ...skipped, ''] : []),
+    ...chainSections(f),
     '## Reads of the no-op pass, shop dev, per operation',
     '',
     '| service operation | reads |',
@@ -228,6 +229,32 @@ export function resultsMarkdown(f: BenchFigures, rows: readonly ResultRow[], at:
     reads,
     '',
   ].join('\n');
+}
+
+/** A chain of operations, consecutive repeats folded (`ec2 DescribeVpcs ×3`), as a numbered list. */
+function chainList(ops: readonly string[] | undefined): readonly string[] {
+  if (ops === undefined || ops.length === 0) return ['(not measured: the latency proxy was not available)'];
+  const folded: { op: string; n: number }[] = [];
+  for (const op of ops) {
+    const last = folded.at(-1);
+    if (last?.op === op) last.n += 1;
+    else folded.push({ op, n: 1 });
+  }
+  return folded.map((f, i) => `${i + 1}. ${f.op}${f.n > 1 ? ` ×${f.n}` : ''}`);
+}
+
+/** Sections listing what the longest chains are made of: the reason behind the two latency ratios. */
+export function chainSections(f: BenchFigures): readonly string[] {
+  return [
+    `## The converge's longest chain (${f.shop.converge.proxied?.longestChain ?? '?'} calls), in order`,
+    '',
+    ...chainList(f.shop.converge.proxied?.chainOperations),
+    '',
+    `## The no-op pass's longest chain (${f.shop.noop.proxied?.longestChain ?? '?'} calls), in order`,
+    '',
+    ...chainList(f.shop.noop.proxied?.chainOperations),
+    '',
+  ];
 }
 
 /** results.json. */

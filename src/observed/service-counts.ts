@@ -34,10 +34,8 @@ export async function describeServiceCounts(
     typeof cluster?.spec.clusterName === 'string' ? cluster.spec.clusterName : cluster?.name;
   if (!clusterName || services.length === 0) return [];
   const live = new Map<string, { running: number; desired: number }>();
-  for (const batch of chunks(
-    services.map((s) => s.name),
-    DESCRIBE_SERVICES_BATCH,
-  )) {
+  // Sorted batches, as the service observer asks: a pass's shared reads then answer them.
+  for (const batch of chunks(services.map((s) => s.name).sort(), DESCRIBE_SERVICES_BATCH)) {
     try {
       const out = await clients.ecs.send(
         new DescribeServicesCommand(describeServicesInput(clusterName, batch)),

@@ -9,11 +9,15 @@
  *   ListClusters, ListCertificates or DescribeScalableTargets;
  * - widens a stack-scoped list to the whole project and narrows the answer back per stack: EC2
  *   `tag:stackctl:stack` filters, tagging-API `TagFilters`, the `/stackctl/<project>/<stack>/` prefixes of
- *   log groups and IAM role paths, SSM parameter paths and `<project>-<stack>-` task definition families.
+ *   log groups and IAM role paths, SSM parameter paths and `<project>-<stack>-` task definition families;
+ * - serves lookups by names, ids or parent from one list of the region where AWS has one (load balancers,
+ *   target groups, VPCs, the project's security groups, Cloud Map services: fleet-lists.ts), falling back
+ *   to the request as asked when the list cannot prove the narrow answer.
  *
  * What remains per stack is what the APIs force: calls that take one resource or one parent (tags of a
- * log group, a role's policies, a cluster's services, a load balancer's listeners) and name lookups whose
- * NotFound must stay per stack. Never use it for a pass that mutates: answers are kept for its lifetime.
+ * log group, a role's policies, a cluster's services, a load balancer's listeners, a VPC's attributes,
+ * a Cloud Map service's instances) and name lookups the lists cannot answer. Never use it for a pass
+ * that mutates: answers are kept for its lifetime.
  *
  * @module
  */
@@ -21,6 +25,7 @@ import { classifyOperation } from '../aws/index.js';
 import type { AwsClients } from '../aws/types.js';
 import { TAG_KEYS } from '../desired/resource-types.js';
 import { canonicalJson } from '../diff/index.js';
+import { isObj, type Obj, tagValue, type Widened, widenToFleet } from './fleet-lists.js';
 
 /** Name of the sharing middleware. */
 export const SHARED_READS_MIDDLEWARE = 'stackctlSharedReads';
@@ -28,7 +33,6 @@ export const SHARED_READS_MIDDLEWARE = 'stackctlSharedReads';
 /** Clients never shared: the state table must be read fresh. */
 const UNSHARED_CLIENTS: ReadonlySet<string> = new Set(['dynamodb', 'sts']);
 
-type Obj = Readonly<Record<string, unknown>>;
 type Handler = (args: { readonly input: Obj }) => Promise<{ readonly output: unknown }>;
 type Middleware = (next: Handler, context: { readonly commandName?: string }) => Handler;
 interface StackLike {
@@ -38,20 +42,6 @@ interface StackLike {
   ): void;
   add(m: Middleware, o: { step: string; name: string; priority: string; override: boolean }): void;
   identify(): string[];
-}
-
-/** A request rewritten to project scope, and how to cut its answer back to the stack. */
-interface Widened {
-  readonly input: Obj;
-  readonly narrow: (output: Obj) => Obj;
-}
-
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function tagValue(tags: unknown, key: string): string | undefined {
-  if (!Array.isArray(tags)) return undefined;
-  const t = tags.find((x: unknown) => isObj(x) && x.Key === key);
-  return isObj(t) && typeof t.Value === 'string' ? t.Value : undefined;
 }
 
 /** Keeps, in every top-level list of tagged items, the items whose stack tag is one of `stacks`. */
@@ -130,6 +120,8 @@ function widenParameterPath(input: Obj, project: string): Widened | undefined {
 
 function widen(service: string, operation: string, input: Obj, project: string): Widened | undefined {
   const root = `/stackctl/${project}/`;
+  const fleet = widenToFleet(service, operation, input, project);
+  if (fleet) return fleet;
   if (
     (service === 'ec2' && operation.startsWith('Describe')) ||
     (service === 'tagging' && operation === 'GetResources')
@@ -179,20 +171,30 @@ export function shareReads(clients: AwsClients, options: { readonly project: str
     const middleware: Middleware = (next, context) => async (args) => {
       const operation = (context.commandName ?? '').replace(/Command$/, '');
       if (classifyOperation(operation) !== 'read') return next(args);
+      const once = (input: Obj): Promise<{ readonly output: unknown }> => {
+        const key = `${service} ${operation} ${canonicalJson(input)}`;
+        let pending = cache.get(key);
+        if (pending) shared += 1;
+        else {
+          called += 1;
+          pending = next({ ...args, input });
+          cache.set(key, pending);
+          pending.catch(() => cache.delete(key));
+        }
+        return pending;
+      };
       const widened = widen(service, operation, args.input, options.project);
-      const input = widened?.input ?? args.input;
-      const key = `${service} ${operation} ${canonicalJson(input)}`;
-      let pending = cache.get(key);
-      if (pending) shared += 1;
-      else {
-        called += 1;
-        pending = next({ ...args, input });
-        cache.set(key, pending);
-        pending.catch(() => cache.delete(key));
+      if (!widened) {
+        const result = await once(args.input);
+        return { ...result, output: structuredClone(result.output) };
       }
-      const result = await pending;
-      const output = structuredClone(result.output);
-      return { ...result, output: widened && isObj(output) ? widened.narrow(output) : output };
+      // A wide answer that cannot stand for the narrow one (or a wide read that failed): ask as asked.
+      const wide = await once(widened.input).catch(() => undefined);
+      const output = structuredClone(wide?.output);
+      if (wide && isObj(output) && (widened.complete?.(output) ?? true))
+        return { ...wide, output: widened.narrow(output) };
+      const result = await once(args.input);
+      return { ...result, output: structuredClone(result.output) };
     };
     const name = SHARED_READS_MIDDLEWARE;
     if (stack.identify().some((m) => m.startsWith('stackctlCallStats '))) {

@@ -16,6 +16,7 @@ import {
   type NamespaceSummary,
   paginateListInstances,
   paginateListNamespaces,
+  type ServiceSummary,
 } from '@aws-sdk/client-servicediscovery';
 import type { AwsClients } from '../aws/types.js';
 import { INSTANCE_CNAME_ATTRIBUTE } from '../desired/render/render-discovery.js';
@@ -65,6 +66,15 @@ export async function readVpcDns(
   return { support: support.EnableDnsSupport.Value, hostnames: hostnames.EnableDnsHostnames.Value };
 }
 
+/**
+ * False when the service's DNS records are known and none is a CNAME: then no instance of it can carry
+ * `AWS_INSTANCE_CNAME` (Cloud Map refuses it), and its instances are not worth a ListInstances per service.
+ */
+function mayHoldCnames(s: ServiceSummary): boolean {
+  const records = s.DnsConfig?.DnsRecords;
+  return records === undefined || records.length === 0 || records.some((r) => r.Type === 'CNAME');
+}
+
 /** The stack's private namespace (by its rendered name), the VPCs it answers in, and its names. */
 export async function readNamespace(
   clients: AwsClients,
@@ -78,23 +88,29 @@ export async function readNamespace(
   }
   if (!found?.Id) return { dnsServices: [] };
   const id = found.Id;
-  const ns = await unlessNotFound(() => sd.send(new GetNamespaceCommand({ Id: id })));
-  const zoneId = ns?.Namespace?.Properties?.DnsProperties?.HostedZoneId;
+  // ListNamespaces names the hosted zone already; GetNamespace only for a summary that does not.
+  const zoneId =
+    found.Properties?.DnsProperties?.HostedZoneId ??
+    (await unlessNotFound(() => sd.send(new GetNamespaceCommand({ Id: id }))))?.Namespace?.Properties
+      ?.DnsProperties?.HostedZoneId;
   const zone = zoneId
     ? await unlessNotFound(() => clients.route53.send(new GetHostedZoneCommand({ Id: zoneId })))
     : undefined;
   const vpcIds = (zone?.VPCs ?? []).flatMap((v) => (v.VPCId ? [v.VPCId] : []));
-  const services: { Id: string; Arn: string; Name: string }[] = [];
+  const services: { Id: string; Arn: string; Name: string; cnames: boolean }[] = [];
   for (const s of await servicesOfNamespace(sd, id))
-    if (s.Id && s.Arn && s.Name) services.push({ Id: s.Id, Arn: s.Arn, Name: s.Name });
+    if (s.Id && s.Arn && s.Name)
+      services.push({ Id: s.Id, Arn: s.Arn, Name: s.Name, cnames: mayHoldCnames(s) });
   const dnsServices = await mapLimited(services, async (s): Promise<ObservedDnsService> => {
     const instances: { id: string; cname?: string }[] = [];
-    for await (const page of paginateListInstances({ client: sd }, { ServiceId: s.Id })) {
-      for (const i of page.Instances ?? []) {
-        const cname = i.Attributes?.[INSTANCE_CNAME_ATTRIBUTE];
-        instances.push({ id: i.Id ?? '', ...(cname ? { cname } : {}) });
+    // Only CNAME instances are judged: the instances ECS registers in an A-record service are not read.
+    if (s.cnames)
+      for await (const page of paginateListInstances({ client: sd }, { ServiceId: s.Id })) {
+        for (const i of page.Instances ?? []) {
+          const cname = i.Attributes?.[INSTANCE_CNAME_ATTRIBUTE];
+          instances.push({ id: i.Id ?? '', ...(cname ? { cname } : {}) });
+        }
       }
-    }
     return { id: s.Id, arn: s.Arn, name: s.Name.toLowerCase(), instances };
   });
   return { namespace: { id, name: found.Name ?? name, vpcIds }, dnsServices };

@@ -19,11 +19,8 @@ import { DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
 import { DescribeServicesCommand, type Service } from '@aws-sdk/client-ecs';
 import {
   type Action,
-  DescribeListenersCommand,
   DescribeLoadBalancersCommand,
   DescribeTargetGroupsCommand,
-  paginateDescribeRules,
-  type Rule,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DescribeCacheClustersCommand, DescribeReplicationGroupsCommand } from '@aws-sdk/client-elasticache';
 import { DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
@@ -39,8 +36,11 @@ import type {
   WiringFacts,
 } from '../diff/wiring/index.js';
 import { ingressRulesFromPermissions } from './ec2-security-group.js';
+import { arnName } from './ecs-common.js';
 import { describeServicesInput } from './ecs-describe.js';
 import { DESCRIBE_SERVICES_BATCH } from './ecs-service.js';
+import { listListeners } from './elbv2-listener.js';
+import { listRules } from './elbv2-listener-rule.js';
 import { chunks, mapLimited, unlessNotFound } from './observe-helpers.js';
 import { readDhcp, readNamespace, readVpcDns } from './wiring-dns-facts.js';
 
@@ -108,9 +108,11 @@ async function readEcsServices(
   byName: ReadonlyMap<string, string>,
 ): Promise<Record<string, ObservedEcsService>> {
   const out: Record<string, ObservedEcsService> = {};
-  for (const batch of chunks([...byName.keys()], DESCRIBE_SERVICES_BATCH)) {
+  // Asked as the service observer asks (cluster name, sorted batches), so a shared or memoized read of
+  // the pass answers it instead of a second DescribeServices.
+  for (const batch of chunks([...byName.keys()].sort(), DESCRIBE_SERVICES_BATCH)) {
     const res = await unlessNotFound(() =>
-      clients.ecs.send(new DescribeServicesCommand(describeServicesInput(cluster, batch))),
+      clients.ecs.send(new DescribeServicesCommand(describeServicesInput(arnName(cluster), batch))),
     );
     for (const s of res?.services ?? []) {
       const svc = s.serviceName ? byName.get(s.serviceName) : undefined;
@@ -190,15 +192,13 @@ async function readLoadBalancer(clients: AwsClients, name: string): Promise<Load
   const lb = lbs?.LoadBalancers?.[0];
   if (!lb?.LoadBalancerArn) return NO_LOAD_BALANCER;
   const arn = lb.LoadBalancerArn;
-  const [listenerRes, tgRes] = await Promise.all([
-    elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: arn })),
+  // Listeners and rules are asked as their observers ask, so the pass's shared reads answer them.
+  const [listenerList, tgRes] = await Promise.all([
+    listListeners({ clients }, arn),
     elbv2.send(new DescribeTargetGroupsCommand({ LoadBalancerArn: arn })),
   ]);
-  const listeners = await mapLimited(listenerRes.Listeners ?? [], async (l): Promise<ObservedListener> => {
-    const rules: Rule[] = [];
-    if (l.ListenerArn)
-      for await (const page of paginateDescribeRules({ client: elbv2 }, { ListenerArn: l.ListenerArn }))
-        rules.push(...(page.Rules ?? []));
+  const listeners = await mapLimited(listenerList, async (l): Promise<ObservedListener> => {
+    const rules = l.ListenerArn ? await listRules({ clients }, l.ListenerArn) : [];
     return {
       arn: l.ListenerArn ?? '',
       port: l.Port ?? 0,

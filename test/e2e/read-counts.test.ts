@@ -72,11 +72,7 @@ const SHOP_DEV_READS: Readonly<Record<string, number>> = {
   'elbv2:DescribeTags': 1, // listeners and rules together (load balancer and target groups: tagging API)
   'elbv2:DescribeTargetGroupAttributes': 2, // one target group per call
   'elbv2:DescribeTargetGroups': 1,
-  'iam:GetRole': 2, // per role (execution, task): trust policy and tags
-  'iam:GetRolePolicy': 2, // per inline policy
-  'iam:ListAttachedRolePolicies': 2, // per role
-  'iam:ListRolePolicies': 2, // per role
-  'iam:ListRoles': 1,
+  'iam:GetAccountAuthorizationDetails': 1, // every role with its policies and tags, one page per 1,000
   'logs:DescribeLogGroups': 1,
   'rds:DescribeDBInstances': 1,
   'rds:DescribeDBSubnetGroups': 1,

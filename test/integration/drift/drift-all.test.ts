@@ -39,9 +39,12 @@ const PROJECT_WIDE = new Set([
   'ecs DescribeClusters',
   'ecs ListClusters',
   'ecs ListTaskDefinitionFamilies',
-  'iam ListRoles',
+  'elbv2 DescribeLoadBalancers',
+  'elbv2 DescribeTargetGroups',
+  'iam GetAccountAuthorizationDetails',
   'logs DescribeLogGroups',
   'servicediscovery ListNamespaces',
+  'servicediscovery ListServices',
   'ssm DescribeParameters',
   'tagging GetResources',
 ]);
