@@ -158,8 +158,10 @@ export interface ComposeModel {
   readonly volumes: readonly string[];
   readonly networks: readonly string[];
   readonly secrets: readonly string[];
-  /** The entry file, absolute. */
+  /** The entry file, absolute: the project's first compose file. */
   readonly file: string;
+  /** Every compose file merged, in order, absolute; present only when there is more than one. */
+  readonly files?: readonly string[];
   /** Non-fatal findings (unsupported-but-harmless fields, dropped bind mounts, …). */
   readonly warnings: readonly Warning[];
   /** Where each field path came from, for errors raised after loading (e.g. by the renderer). */

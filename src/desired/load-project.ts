@@ -8,7 +8,7 @@
  * @module
  */
 import { existsSync, lstatSync } from 'node:fs';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import { basename, delimiter, dirname, join, resolve, sep } from 'node:path';
 import { StackctlError } from '../errors.js';
 import { clearLoadedComposeCache, composeCacheKey, loadComposeKeyed } from './compose/index.js';
 import { clearParsedYamlCache } from './compose/yaml-source.js';
@@ -34,6 +34,26 @@ export const COMPOSE_FILE_NAMES = [
   'docker-compose.yml',
 ];
 
+/**
+ * Override files looked for next to the default compose file, in compose's order; the first that
+ * exists is merged over it, as `docker compose` does when neither `-f` nor `COMPOSE_FILE` is given.
+ */
+export const COMPOSE_OVERRIDE_FILE_NAMES = [
+  'compose.override.yml',
+  'compose.override.yaml',
+  'docker-compose.override.yml',
+  'docker-compose.override.yaml',
+];
+
+/** Environment variable listing the compose files when no `-f` is given (compose's). */
+export const COMPOSE_FILE_VARIABLE = 'COMPOSE_FILE';
+
+/** Environment variable naming the separator of {@link COMPOSE_FILE_VARIABLE}'s list. */
+export const COMPOSE_PATH_SEPARATOR_VARIABLE = 'COMPOSE_PATH_SEPARATOR';
+
+/** Separator of {@link COMPOSE_FILE_VARIABLE} when {@link COMPOSE_PATH_SEPARATOR_VARIABLE} is unset. */
+export const DEFAULT_COMPOSE_PATH_SEPARATOR = delimiter;
+
 /** Folder, next to the compose file, holding one `<stack>.yaml` per stack. */
 export const STACK_DIR = '.stackctl';
 
@@ -41,26 +61,74 @@ export const STACK_DIR = '.stackctl';
 export interface ProjectLocation {
   /** @default process.cwd() */
   readonly cwd?: string;
-  /** Compose file, relative to `cwd`. @default the first of {@link COMPOSE_FILE_NAMES} that exists */
+  /** One compose file, relative to `cwd` (`-f FILE`); ignored when {@link files} is given. */
   readonly file?: string;
+  /**
+   * Compose files relative to `cwd`, merged in order (`-f a.yaml -f b.yaml`); the first one's directory
+   * is the project directory. @default `file`, else `COMPOSE_FILE`, else the first of
+   * {@link COMPOSE_FILE_NAMES} that exists plus the first of {@link COMPOSE_OVERRIDE_FILE_NAMES} beside it
+   */
+  readonly files?: readonly string[];
 }
 
-/** Finds the compose file, or explains where it looked. */
-export function findComposeFile(location: ProjectLocation = {}): string {
+/**
+ * The project's compose files, absolute and in merge order, as `docker compose` picks them: the files
+ * given (`files`, or `file`); else `COMPOSE_FILE` split at `COMPOSE_PATH_SEPARATOR` (default `:`, `;` on
+ * Windows), relative to `cwd`; else the default file and, when present, its override file.
+ *
+ * @param env - where `COMPOSE_FILE` is read. @default process.env
+ * @throws {StackctlError} `COMPOSE_NOT_FOUND` when a named file does not exist or no default file does.
+ */
+export function findComposeFiles(
+  location: ProjectLocation = {},
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): readonly string[] {
   const cwd = resolve(location.cwd ?? process.cwd());
-  if (location.file !== undefined) {
-    const f = resolve(cwd, location.file);
-    if (!existsSync(f)) throw new StackctlError('COMPOSE_NOT_FOUND', `compose file ${f} does not exist`);
-    return f;
+  const given =
+    location.files !== undefined && location.files.length > 0
+      ? location.files
+      : location.file !== undefined
+        ? [location.file]
+        : fromComposeFileVariable(env);
+  if (given !== undefined) {
+    return given.map((name) => {
+      const f = resolve(cwd, name);
+      if (!existsSync(f)) throw new StackctlError('COMPOSE_NOT_FOUND', `compose file ${f} does not exist`);
+      return f;
+    });
   }
   for (const name of COMPOSE_FILE_NAMES) {
     const f = join(cwd, name);
-    if (existsSync(f)) return f;
+    if (!existsSync(f)) continue;
+    const override = COMPOSE_OVERRIDE_FILE_NAMES.map((o) => join(cwd, o)).find((o) => existsSync(o));
+    return override === undefined ? [f] : [f, override];
   }
   throw new StackctlError(
     'COMPOSE_NOT_FOUND',
     `no compose file in ${cwd} (looked for ${COMPOSE_FILE_NAMES.join(', ')}); pass -f FILE or -C DIR`,
   );
+}
+
+/** The files `COMPOSE_FILE` lists, or undefined when it is unset or lists none. */
+function fromComposeFileVariable(
+  env: Readonly<Record<string, string | undefined>>,
+): readonly string[] | undefined {
+  const value = env[COMPOSE_FILE_VARIABLE];
+  if (value === undefined) return undefined;
+  const separator = env[COMPOSE_PATH_SEPARATOR_VARIABLE] || DEFAULT_COMPOSE_PATH_SEPARATOR;
+  const files = value.split(separator).filter((f) => f.trim() !== '');
+  return files.length > 0 ? files : undefined;
+}
+
+/**
+ * The project's compose file: the first of {@link findComposeFiles}, whose directory holds `.env` and
+ * `.stackctl/`.
+ */
+export function findComposeFile(
+  location: ProjectLocation = {},
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string {
+  return findComposeFiles(location, env)[0] as string;
 }
 
 /** The stack directory belonging to a compose file. */
@@ -109,6 +177,27 @@ export function findStackFile(composeFile: string, stack: string): string {
   );
 }
 
+/**
+ * The stack file's `compose.files`, absolute (relative to the project directory), each checked to exist
+ * so a typo is reported at its line in the stack file.
+ *
+ * @throws {StackctlError} `COMPOSE_NOT_FOUND` naming the stack file line that lists a missing file.
+ */
+export function stackComposeFiles(stackFile: StackFile, composeFile: string): readonly string[] {
+  return (stackFile.compose?.files ?? []).map((name, i) => {
+    const f = resolve(dirname(composeFile), name);
+    if (!existsSync(f)) {
+      const field = `compose.files[${i}]`;
+      const location = stackFile.locations[field];
+      throw new StackctlError('COMPOSE_NOT_FOUND', `compose file ${f} does not exist`, {
+        ...(location === undefined ? {} : { location }),
+        field,
+      });
+    }
+    return f;
+  });
+}
+
 /** Options for {@link loadStackProject}. */
 export interface LoadStackProjectOptions extends ProjectLocation {
   readonly stack: string;
@@ -125,7 +214,10 @@ export interface LoadStackProjectOptions extends ProjectLocation {
 
 /** Everything loaded for one stack. */
 export interface StackProject {
+  /** The project's compose file (the first of {@link composeFiles}). */
   readonly composeFile: string;
+  /** Every compose file merged for this stack, in order: the project's, then the stack file's `compose.files`. */
+  readonly composeFiles: readonly string[];
   readonly compose: ComposeModel;
   readonly stackFile: StackFile;
   readonly resolved: ResolvedStack;
@@ -177,10 +269,13 @@ const loadedProjects = new ContentCache<CachedProject>(MAX_CACHED_STACK_PROJECTS
  * are never cached.
  */
 function loadCached(options: LoadStackProjectOptions): CachedProject {
-  const composeFile = findComposeFile(options);
+  const projectFiles = findComposeFiles(options, options.env ?? process.env);
+  const composeFile = projectFiles[0] as string;
   const { stackFile, key: stackKey } = loadStackFileKeyed(findStackFile(composeFile, options.stack));
+  const composeFiles = [...projectFiles, ...stackComposeFiles(stackFile, composeFile)];
   const composeOptions = {
     file: composeFile,
+    overrides: composeFiles.slice(1),
     ...(options.env ? { env: options.env } : {}),
     stackEnv: stackFile.env,
     ...(options.profiles ? { profiles: options.profiles } : {}),
@@ -208,7 +303,7 @@ function loadCached(options: LoadStackProjectOptions): CachedProject {
     ...(options.projectOverride ? { projectOverride: options.projectOverride } : {}),
     ...(options.deployedImages ? { deployedImages: options.deployedImages } : {}),
   });
-  const entry: CachedProject = { project: { composeFile, compose, stackFile, resolved } };
+  const entry: CachedProject = { project: { composeFile, composeFiles, compose, stackFile, resolved } };
   if (key !== undefined) loadedProjects.set(key, entry);
   return entry;
 }

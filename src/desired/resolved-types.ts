@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { IgnoreRule } from '../diff/drift/ignore-rules.js';
 import type { Warning } from '../errors.js';
 import type { ComposedEnvValue, ComposeModel, ComposeService } from './compose-types.js';
 import type { DriftPolicy, Mode, NetworkConfig, PortExposureOverride, Provenanced } from './stack-types.js';
@@ -101,5 +102,7 @@ export interface ResolvedStack {
   readonly postgres: ResolvedPostgres;
   readonly redis: ResolvedRedis;
   readonly compose: ComposeModel;
+  /** The stack file's `ignoreChanges:` rules, as written (none when absent). */
+  readonly ignoreChanges?: readonly IgnoreRule[];
   readonly warnings: readonly Warning[];
 }

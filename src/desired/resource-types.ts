@@ -8,6 +8,7 @@
  *
  * @module
  */
+import type { IgnoreRule } from '../diff/drift/ignore-rules.js';
 
 /** Every kind stackctl renders. One module per kind in desired/, observed/ and reconcilers/. */
 export const RESOURCE_KINDS = [
@@ -108,6 +109,11 @@ export interface DesiredStack {
   readonly resources: readonly DesiredResource[];
   /** SSM keys the stack needs (`/stackctl/<project>/<stack>/<KEY>`): checked before any mutation. */
   readonly requiredSecrets: readonly string[];
+  /**
+   * Fields the stack lets others own (the stack file's `ignoreChanges:`): plan, reconcile and the
+   * operator keep their live values and list them (diff/ignore-changes.ts). @default none
+   */
+  readonly ignoreChanges?: readonly IgnoreRule[];
 }
 
 /**

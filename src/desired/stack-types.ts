@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { IgnoreRule } from '../diff/drift/ignore-rules.js';
 import type { SourceLocation } from '../errors.js';
 
 /** The three deployment modes; each is one column of the preset table. */
@@ -77,6 +78,15 @@ export interface StackRedisConfig {
   readonly nodes?: number;
 }
 
+/** The stack file's `compose:` section. */
+export interface StackComposeConfig {
+  /**
+   * Compose files merged, in order, after the project's files (`-f`, `COMPOSE_FILE`, or the default file
+   * and its override), relative to the project directory (the first compose file's directory).
+   */
+  readonly files: readonly string[];
+}
+
 /** A parsed, schema-valid stack file. */
 export interface StackFile {
   /** Stack name, from the file name (`.stackctl/prod.yaml` → `prod`). */
@@ -97,6 +107,10 @@ export interface StackFile {
   readonly driftPolicy: DriftPolicy;
   /** Seconds until the operator destroys the stack (preview stacks). */
   readonly ttlSeconds?: number;
+  /** Compose files merged over the project's own, for this stack only. */
+  readonly compose?: StackComposeConfig;
+  /** Fields this stack lets others own (`ignoreChanges:`): kept at their live values by every pass. */
+  readonly ignoreChanges?: readonly IgnoreRule[];
   /** Field path → where it was written, for line-numbered errors after parsing. */
   readonly locations: Readonly<Record<string, SourceLocation>>;
 }

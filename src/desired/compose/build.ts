@@ -10,7 +10,7 @@ import type { Diagnostics } from './diagnostics.js';
 import { COMPOSE_PROBLEM, COMPOSE_WARNING } from './errors.js';
 import type { VariableLookup } from './interpolate.js';
 import { keyedEntries } from './keyed-list.js';
-import { type RawNode, scalarText, valueAt } from './raw-node.js';
+import { type BaseDirOf, type RawNode, scalarText, valueAt } from './raw-node.js';
 import { BUILD_FIELDS } from './service-fields.js';
 import { checkKnownKeys, readString } from './values.js';
 
@@ -18,8 +18,8 @@ type Build = NonNullable<ComposeService['build']>;
 const KEPT = new Set(['context', 'dockerfile', 'target', 'args']);
 
 /**
- * Normalizes `build` at `path`. `context` is made relative to `projectDir` (it may have been written in an
- * `extends` file elsewhere); URLs are kept as written.
+ * Normalizes `build` at `path`. `context` is resolved against {@link BaseDirOf} its file (it may have
+ * been written in an `extends` file elsewhere) and made relative to `projectDir`; URLs are kept as written.
  */
 export function normalizeBuild(
   node: RawNode,
@@ -27,10 +27,13 @@ export function normalizeBuild(
   projectDir: string,
   lookup: VariableLookup,
   diag: Diagnostics,
+  baseDirOf: BaseDirOf = dirname,
 ): Build | undefined {
   if (node.kind === 'scalar') {
     const context = scalarText(node);
-    return context === undefined ? undefined : { context: projectRelative(context, node, projectDir) };
+    return context === undefined
+      ? undefined
+      : { context: projectRelative(context, node, projectDir, baseDirOf) };
   }
   if (node.kind !== 'map') {
     diag.error(COMPOSE_PROBLEM.invalidValue, 'must be a build context path or a mapping', node.loc, path);
@@ -41,7 +44,7 @@ export function normalizeBuild(
     if (!KEPT.has(e.key) && BUILD_FIELDS.has(e.key)) {
       diag.warn(
         COMPOSE_WARNING.ignoredField,
-        `${e.key} is ignored: stackctl does not build images`,
+        `${e.key} is ignored: stackctl builds with context, dockerfile, args and target only`,
         e.keyLoc,
         `${path}.${e.key}`,
       );
@@ -57,7 +60,7 @@ export function normalizeBuild(
   const argsNode = valueAt(node, 'args');
   const args = argsNode === undefined ? undefined : buildArgs(argsNode, `${path}.args`, lookup, diag);
   return {
-    context: projectRelative(context, contextNode ?? node, projectDir),
+    context: projectRelative(context, contextNode ?? node, projectDir, baseDirOf),
     ...(dockerfile === undefined ? {} : { dockerfile }),
     ...(target === undefined ? {} : { target }),
     ...(args === undefined ? {} : { args }),
@@ -85,8 +88,8 @@ function buildArgs(
   return Object.fromEntries(out);
 }
 
-function projectRelative(context: string, at: RawNode, projectDir: string): string {
+function projectRelative(context: string, at: RawNode, projectDir: string, baseDirOf: BaseDirOf): string {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(context) || context.startsWith('git@')) return context;
-  const absolute = isAbsolute(context) ? context : resolve(dirname(at.loc.file), context);
+  const absolute = isAbsolute(context) ? context : resolve(baseDirOf(at.loc.file), context);
   return relative(projectDir, absolute) || '.';
 }

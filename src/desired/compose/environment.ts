@@ -13,7 +13,15 @@ import { parseEnvFile } from './env-file.js';
 import { COMPOSE_PROBLEM, COMPOSE_WARNING } from './errors.js';
 import type { VariableLookup } from './interpolate.js';
 import { keyedEntries } from './keyed-list.js';
-import { fieldPath, indexPath, type RawMap, type RawNode, scalarText, valueAt } from './raw-node.js';
+import {
+  type BaseDirOf,
+  fieldPath,
+  indexPath,
+  type RawMap,
+  type RawNode,
+  scalarText,
+  valueAt,
+} from './raw-node.js';
 import { checkKnownKeys, readBoolean, readString } from './values.js';
 
 /** What environment normalization needs from the loader. @internal */
@@ -23,6 +31,8 @@ export interface EnvironmentContext {
   readonly lookup: VariableLookup;
   /** Field path → location, filled with one entry per variable. */
   readonly locations: Record<string, SourceLocation>;
+  /** Where relative `env_file` paths of a file start. @default the file's own directory */
+  readonly baseDirOf?: BaseDirOf;
 }
 
 const ENV_FILE_KEYS = new Set(['path', 'required', 'format']);
@@ -38,7 +48,12 @@ export function normalizeEnvironment(
   const envPath = fieldPath(path, 'environment');
   const envFileNode = valueAt(service, 'env_file');
   if (envFileNode !== undefined) {
-    for (const ref of envFileRefs(envFileNode, fieldPath(path, 'env_file'), ctx.diag)) {
+    for (const ref of envFileRefs(
+      envFileNode,
+      fieldPath(path, 'env_file'),
+      ctx.diag,
+      ctx.baseDirOf ?? dirname,
+    )) {
       for (const [key, { value, loc }] of readEnvFile(ref, ctx)) {
         env.set(key, value);
         ctx.locations[fieldPath(envPath, key)] = loc;
@@ -71,7 +86,7 @@ export function normalizeEnvironment(
   return Object.fromEntries(env);
 }
 
-/** One `env_file` entry, resolved against the file that wrote it. */
+/** One `env_file` entry, resolved against the base directory of the file that wrote it. */
 interface EnvFileRef {
   readonly file: string;
   readonly required: boolean;
@@ -79,7 +94,7 @@ interface EnvFileRef {
   readonly path: string;
 }
 
-function envFileRefs(node: RawNode, path: string, diag: Diagnostics): EnvFileRef[] {
+function envFileRefs(node: RawNode, path: string, diag: Diagnostics, baseDirOf: BaseDirOf): EnvFileRef[] {
   const items =
     node.kind === 'seq' ? node.items.map((n, i) => ({ n, p: indexPath(path, i) })) : [{ n: node, p: path }];
   const refs: EnvFileRef[] = [];
@@ -108,7 +123,7 @@ function envFileRefs(node: RawNode, path: string, diag: Diagnostics): EnvFileRef
       file = readString(n, p, diag);
     }
     if (file === undefined || file === '') continue;
-    refs.push({ file: resolve(dirname(n.loc.file), file), required, node: n, path: p });
+    refs.push({ file: resolve(baseDirOf(n.loc.file), file), required, node: n, path: p });
   }
   return refs;
 }

@@ -27,6 +27,8 @@ export const COMPOSE_PROBLEM = {
   interpolation: 'COMPOSE_INTERPOLATION',
   /** `extends` names a missing service or file, or forms a cycle. */
   extends: 'COMPOSE_EXTENDS',
+  /** An `include:` entry is malformed, forms a cycle, or defines a resource the including file defines too. */
+  include: 'COMPOSE_INCLUDE',
   /** A reference to a service, network, volume or secret that is not defined or not enabled. */
   reference: 'COMPOSE_REFERENCE',
   /** Malformed line in an env file. */

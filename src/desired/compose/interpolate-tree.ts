@@ -7,7 +7,7 @@
 import type { Diagnostics } from './diagnostics.js';
 import { COMPOSE_PROBLEM, COMPOSE_WARNING } from './errors.js';
 import { interpolate, type VariableLookup } from './interpolate.js';
-import { fieldPath, indexPath, type RawNode } from './raw-node.js';
+import { fieldPath, indexPath, type RawNode, type RawScalar } from './raw-node.js';
 
 /**
  * Returns `node` with every string scalar interpolated. Unset variables without a default become `''`
@@ -36,7 +36,7 @@ export function interpolateTree(
           path,
         );
       }
-      return result.value === node.value ? node : { kind: 'scalar', value: result.value, loc: node.loc };
+      return result.value === node.value ? node : { ...withoutText(node), value: result.value };
     }
     case 'seq':
       return {
@@ -52,4 +52,10 @@ export function interpolateTree(
         })),
       };
   }
+}
+
+/** A scalar without its source text, which no longer describes an interpolated value (the tag stays). */
+function withoutText(node: RawScalar): RawScalar {
+  const { text: _text, ...rest } = node;
+  return rest;
 }

@@ -1,8 +1,9 @@
 /**
  * `loadCompose`: compose file → {@link ComposeModel}.
  *
- * Stages, each in its own module: YAML with locations (anchors, `<<`) → interpolation → top level →
- * `extends` → profiles → per-service normalization. Every problem is collected; if any is an error, one
+ * Stages, each in its own module: per file, YAML with locations (anchors, `<<`) → interpolation →
+ * `include` → `extends`, then the files merged in order (project-files.ts) → top level → profiles →
+ * per-service normalization. Every problem is collected; if any is an error, one
  * {@link ComposeError} lists them all. Nothing here touches AWS or needs build contexts or bind-mounted
  * files to exist.
  *
@@ -16,25 +17,26 @@ import { type BoundedRead, MAX_COMPOSE_FILE_BYTES, readBoundedTextFile } from '.
 import type { ServiceStates } from './depends-on.js';
 import { Diagnostics } from './diagnostics.js';
 import { ComposeError } from './errors.js';
-import { resolveExtends } from './extends.js';
-import { interpolateTree } from './interpolate-tree.js';
 import { checkServiceKeys, normalizeService } from './normalize-service.js';
 import { PROJECT_ENV_FILE, projectVariables, readDotenv } from './project-env.js';
+import { loadProjectFiles, type ProjectFilesContext } from './project-files.js';
 import { fieldPath, indexPath, type RawMap, type RawNode, valueAt } from './raw-node.js';
-import {
-  placeholderLookup,
-  rejectSecretsOutsideEnvironment,
-  secretVariableNames,
-  settleEnvironment,
-} from './secret-variables.js';
+import { settleEnvironment } from './secret-variables.js';
 import { warnStatefulImages } from './stateful-images.js';
 import { readTopLevel } from './top-level.js';
-import { parseYaml, readYamlFile } from './yaml-source.js';
 
 /** What to load and with which variables and profiles. */
 export interface LoadComposeOptions {
-  /** The compose file (relative paths resolve against the current directory). */
+  /**
+   * The project's compose file (relative paths resolve against the current directory): the first `-f`
+   * file, whose directory is the project directory (`.env`, `.stackctl/`).
+   */
   readonly file: string;
+  /**
+   * Files merged over `file`, in order, with compose's merge rules: the further `-f` files, a default
+   * `compose.override.yaml`, a stack file's `compose.files`. @default []
+   */
+  readonly overrides?: readonly string[];
   /** Shell environment, the highest interpolation source. @default process.env */
   readonly env?: Readonly<Record<string, string>>;
   /** The stack file's `env:`, between the shell and the project `.env`. @default {} */
@@ -78,16 +80,16 @@ export interface KeyedComposeModel {
  * mean equal inputs.
  */
 export function composeCacheKey(options: LoadComposeOptions): string | undefined {
-  return modelKey(resolve(options.file), options)?.key;
+  return modelKey(composeFiles(options), options)?.key;
 }
 
 /** {@link loadCompose}, also returning the content key the model is cached under (if it is). */
 export function loadComposeKeyed(options: LoadComposeOptions): KeyedComposeModel {
-  const file = resolve(options.file);
-  const inputs = modelKey(file, options);
+  const files = composeFiles(options);
+  const inputs = modelKey(files, options);
   const cached = inputs === undefined ? undefined : loadedModels.get(inputs.key);
   if (cached !== undefined) return { model: cached, key: inputs?.key };
-  const { model, selfContained } = loadFresh(file, options, inputs);
+  const { model, selfContained } = loadFresh(files, options, inputs);
   if (inputs === undefined || !selfContained) return { model, key: undefined };
   loadedModels.set(inputs.key, model);
   return { model, key: inputs.key };
@@ -105,37 +107,51 @@ export function clearLoadedComposeCache(): void {
 }
 
 /**
- * The cache key of a load: the compose file's path and bytes, every shell and stack-file variable (not
- * only those the file uses: a variable named in a default or an `extends` could matter), the profiles
- * asked for, and the project `.env` bytes, returned with the texts it was computed from. Undefined when
- * the compose file cannot be read: the fresh load reports that. A load that also read other files (`env_file`, `extends` from another file) is not
- * cached at all (see {@link loadFresh}), so no file outside this key can make a cached model stale.
+ * The cache key of a load: each compose file's path and bytes (the project's file and every override, in
+ * order), every shell and stack-file variable (not only those the files use: a variable named in a
+ * default or an `extends` could matter), the profiles asked for, and the project `.env` bytes, returned
+ * with the texts it was computed from. Undefined when a compose file cannot be read: the fresh load
+ * reports that. A load that also read other files (`env_file`, `extends` from another file, `include`)
+ * is not cached at all (see {@link loadFresh}), so no file outside this key can make a cached model stale.
  */
-function modelKey(file: string, options: LoadComposeOptions): KeyedInputs | undefined {
-  let compose: BoundedRead;
-  try {
-    compose = readBoundedTextFile(file, MAX_COMPOSE_FILE_BYTES);
-  } catch {
-    return undefined;
+function modelKey(files: readonly string[], options: LoadComposeOptions): KeyedInputs | undefined {
+  const texts = new Map<string, string>();
+  for (const file of files) {
+    let read: BoundedRead;
+    try {
+      read = readBoundedTextFile(file, MAX_COMPOSE_FILE_BYTES);
+    } catch {
+      return undefined;
+    }
+    if (read.kind !== 'text') return undefined;
+    texts.set(file, read.text);
   }
-  if (compose.kind !== 'text') return undefined;
-  const dotenv = readDotenv(join(dirname(file), PROJECT_ENV_FILE));
+  const [file, ...overrides] = files;
+  const dotenv = readDotenv(join(dirname(file as string), PROJECT_ENV_FILE));
   const key = contentKey([
     file,
-    compose.text,
+    texts.get(file as string),
     variablesKeyPart(options.env ?? process.env),
     variablesKeyPart(options.stackEnv ?? {}),
     options.profiles === undefined ? undefined : JSON.stringify(options.profiles),
     dotenv,
+    String(overrides.length),
+    ...overrides.flatMap((o) => [o, texts.get(o)]),
   ]);
-  return { key, composeText: compose.text, dotenv };
+  return { key, texts, dotenv };
 }
 
 /** A cache key and the file texts it was computed from, which the load then uses (never a re-read). */
 interface KeyedInputs {
   readonly key: string;
-  readonly composeText: string;
+  /** Each compose file's text, by absolute path. */
+  readonly texts: ReadonlyMap<string, string>;
   readonly dotenv: string | undefined;
+}
+
+/** Every compose file of a load, absolute, the project's first. */
+function composeFiles(options: LoadComposeOptions): readonly string[] {
+  return [resolve(options.file), ...(options.overrides ?? []).map((f) => resolve(f))];
 }
 
 /** True when a service (after `extends`) names an `env_file`, a file outside the cache key. */
@@ -147,13 +163,14 @@ function readsEnvFiles(services: RawMap | undefined): boolean {
 
 /**
  * Loads without the cache. `selfContained` says the model depends only on what {@link modelKey} covers:
- * no `env_file` and no `extends` from another file were read.
+ * no `env_file`, `include` or `extends` from another file was read.
  */
 function loadFresh(
-  file: string,
+  files: readonly string[],
   options: LoadComposeOptions,
   inputs: KeyedInputs | undefined,
 ): { readonly model: ComposeModel; readonly selfContained: boolean } {
+  const file = files[0] as string;
   const projectDir = dirname(file);
   const diag = new Diagnostics();
   const variables = projectVariables(
@@ -168,13 +185,15 @@ function loadFresh(
   const { lookup } = variables;
   // The texts the cache key was computed from, so a file edited during the load cannot be cached under
   // its old content's key.
-  const parsed = inputs === undefined ? readYamlFile(file, diag) : parseYaml(inputs.composeText, file, diag);
-  if (parsed === undefined) throw new ComposeError(inFileOrder(diag.errors, file));
-  // Secrets interpolate to placeholders: composed at deploy time in environment values, errors elsewhere.
-  const withSecrets = placeholderLookup(lookup, secretVariableNames(parsed, variables, diag));
-  const interpolate = (node: RawNode): RawNode =>
-    rejectSecretsOutsideEnvironment(interpolateTree(node, withSecrets, diag), diag);
-  const root = interpolate(parsed);
+  const context: ProjectFilesContext = {
+    diag,
+    keyedTexts: inputs?.texts ?? new Map(),
+    unkeyed: new Set(),
+    extendsFiles: new Map(),
+    baseDirs: new Map(),
+  };
+  const root = loadProjectFiles(files, variables, [], context);
+  if (root === undefined) throw new ComposeError(inFileOrder(diag.errors, file));
   const top = readTopLevel(root, diag);
   const locations: Record<string, SourceLocation> = {};
   if (root.kind === 'map') {
@@ -183,22 +202,7 @@ function loadFresh(
         recordLocations(e.value, e.key, e.keyLoc, locations);
     }
   }
-  const otherFiles = new Map<string, RawMap | undefined>();
-  const services =
-    top.services &&
-    resolveExtends(top.services, file, {
-      diag,
-      loadServices: (other, reference) => {
-        if (other === file) return top.services;
-        if (!otherFiles.has(other)) {
-          const raw = readYamlFile(other, diag, reference);
-          const tree = raw && interpolate(raw);
-          const node = tree?.kind === 'map' ? valueAt(tree, 'services') : undefined;
-          otherFiles.set(other, node?.kind === 'map' ? node : undefined);
-        }
-        return otherFiles.get(other);
-      },
-    });
+  const services = top.services;
   const selected = options.profiles ?? profilesFromEnv(lookup('COMPOSE_PROFILES'));
   const states = serviceStates(services, selected);
   const normalized = new Map<string, ComposeService>();
@@ -216,6 +220,7 @@ function loadFresh(
       services: states,
       projectDir,
       locations,
+      baseDirOf: (f) => context.baseDirs.get(f) ?? dirname(f),
     });
     usesDefaultNetwork ||= service.networks.includes('default');
     normalized.set(e.key, settleEnvironment(service, variables, locations, diag));
@@ -231,10 +236,11 @@ function loadFresh(
     networks,
     secrets: [...top.declared.secrets],
     file,
+    ...(files.length > 1 ? { files } : {}),
     warnings: inFileOrder(diag.warnings, file),
     locations,
   };
-  return { model, selfContained: otherFiles.size === 0 && !readsEnvFiles(services) };
+  return { model, selfContained: context.unkeyed.size === 0 && !readsEnvFiles(services) };
 }
 
 /** Findings sorted by line within each file; the entry file first, then others as first met. */

@@ -19,7 +19,15 @@ import { normalizeHealthcheck, readDuration } from './healthcheck.js';
 import type { VariableLookup } from './interpolate.js';
 import { type Declared, normalizeNetworks, normalizeSecrets, normalizeVolumes } from './mounts.js';
 import { normalizeExpose, normalizePorts } from './ports.js';
-import { fieldPath, isNull, type RawMap, type RawNode, scalarText, valueAt } from './raw-node.js';
+import {
+  type BaseDirOf,
+  fieldPath,
+  isNull,
+  type RawMap,
+  type RawNode,
+  scalarText,
+  valueAt,
+} from './raw-node.js';
 import {
   FARGATE_IMPOSSIBLE_FIELDS,
   IGNORED_SERVICE_FIELDS,
@@ -37,6 +45,8 @@ export interface ServiceContext {
   /** Directory of the entry file; build contexts are made relative to it. */
   readonly projectDir: string;
   readonly locations: Record<string, SourceLocation>;
+  /** Where relative paths written in a file start. @default the file's own directory */
+  readonly baseDirOf?: BaseDirOf;
 }
 
 const KNOWN_SERVICE_FIELDS: ReadonlySet<string> = new Set([
@@ -74,7 +84,14 @@ export function normalizeService(name: string, service: RawMap, ctx: ServiceCont
   if (image !== undefined) draft.image = image;
   const build = at('build');
   if (build) {
-    const b = normalizeBuild(build, fieldPath(path, 'build'), ctx.projectDir, ctx.lookup, diag);
+    const b = normalizeBuild(
+      build,
+      fieldPath(path, 'build'),
+      ctx.projectDir,
+      ctx.lookup,
+      diag,
+      ctx.baseDirOf,
+    );
     if (b) draft.build = b;
   }
   for (const key of ['command', 'entrypoint'] as const) {

@@ -15,9 +15,16 @@ export interface NodeLocation extends SourceLocation {
   readonly column: number;
 }
 
+/**
+ * Compose's merge tags: `!reset` removes the value (and whatever an earlier file or `extends` base set
+ * there), `!override` replaces it instead of merging. Only merging reads them.
+ */
+export type MergeTag = 'reset' | 'override';
+
 /** A YAML scalar. `text` is the plain (unquoted) source text, used to keep `1.10` from becoming `1.1`. */
 export interface RawScalar {
   readonly kind: 'scalar';
+  readonly tag?: MergeTag;
   readonly value: string | number | boolean | null;
   readonly text?: string;
   readonly loc: NodeLocation;
@@ -26,6 +33,7 @@ export interface RawScalar {
 /** A YAML sequence. */
 export interface RawSeq {
   readonly kind: 'seq';
+  readonly tag?: MergeTag;
   readonly items: readonly RawNode[];
   readonly loc: NodeLocation;
 }
@@ -40,6 +48,7 @@ export interface RawEntry {
 /** A YAML mapping, keys in file order (merge-key entries after explicit ones). */
 export interface RawMap {
   readonly kind: 'map';
+  readonly tag?: MergeTag;
   readonly entries: readonly RawEntry[];
   readonly loc: NodeLocation;
 }
@@ -68,6 +77,13 @@ export function scalarText(node: RawScalar): string | undefined {
   if (typeof node.value === 'string') return node.value;
   return node.text ?? String(node.value);
 }
+
+/**
+ * The directory relative paths written in a file resolve against. Compose resolves every `-f` file's
+ * paths against the project directory (the first file's), an included project's against its own
+ * directory, and an `extends` file's against that file's directory.
+ */
+export type BaseDirOf = (file: string) => string;
 
 /** `parent.key`, or `key` at the root. */
 export function fieldPath(parent: string, key: string): string {

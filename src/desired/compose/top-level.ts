@@ -1,7 +1,7 @@
 /**
  * The top level of the entry file: `name`, `services`, and the `volumes` / `networks` / `secrets`
  * declarations services refer to. `version` is ignored silently (compose does the same); `x-` keys are
- * only there for anchors; `configs` and `models` are warned about; `include` is not supported yet.
+ * only there for anchors; `configs` and `models` are warned about. `include` was loaded before (include.ts).
  *
  * @module
  */
@@ -68,14 +68,7 @@ export function readTopLevel(root: RawNode, diag: Diagnostics): TopLevel {
   // Top-level x- keys hold anchors for reuse: ignored silently, as compose does.
   checkKnownKeys(root, TOP_LEVEL_FIELDS, '', diag, 'handled');
   for (const e of root.entries) {
-    if (e.key === 'include') {
-      diag.error(
-        COMPOSE_PROBLEM.unsupported,
-        'include is not supported yet: use extends, or merge the files',
-        e.keyLoc,
-        e.key,
-      );
-    } else if (e.key === 'configs' || e.key === 'models') {
+    if (e.key === 'configs' || e.key === 'models') {
       diag.warn(
         COMPOSE_WARNING.ignoredField,
         `${e.key} is ignored: stackctl does not mount ${e.key}`,

@@ -29,7 +29,7 @@ import {
 } from '../input-limits.js';
 import { Diagnostics } from './diagnostics.js';
 import { COMPOSE_PROBLEM, COMPOSE_WARNING } from './errors.js';
-import type { NodeLocation, RawEntry, RawMap, RawNode } from './raw-node.js';
+import type { MergeTag, NodeLocation, RawEntry, RawMap, RawNode } from './raw-node.js';
 
 /** Where a file was asked for, so "file not found" can point at the line that named it. */
 export interface FileReference {
@@ -106,6 +106,7 @@ function parseYamlText(text: string, file: string, diag: Diagnostics): RawNode |
     diag.error(COMPOSE_PROBLEM.yamlSyntax, firstLine(e.message), linePos(file, e.linePos?.[0]));
   }
   for (const w of doc.warnings) {
+    if (MERGE_TAG_WARNING.test(w.message)) continue;
     diag.warn(COMPOSE_WARNING.ignoredField, firstLine(w.message), linePos(file, w.linePos?.[0]));
   }
   if (doc.errors.length > 0) return undefined;
@@ -119,6 +120,16 @@ function parseYamlText(text: string, file: string, diag: Diagnostics): RawNode |
   const root = doc.contents;
   if (root === null) return { kind: 'map', entries: [], loc: { file, line: 1, column: 1 } };
   return converter.convert(root);
+}
+
+/** `yaml` warns about tags it does not know; compose's merge tags are read by {@link mergeTagOf}. */
+const MERGE_TAG_WARNING = /^Unresolved tag: !(reset|override)\b/;
+
+/** Compose's `!reset` / `!override` on a node, if it has one. */
+function mergeTagOf(node: Node): MergeTag | undefined {
+  if (node.tag === '!reset') return 'reset';
+  if (node.tag === '!override') return 'override';
+  return undefined;
 }
 
 /** The `yaml` messages end in ` at line N, column M:` and a code frame; we print the location ourselves. */
@@ -184,6 +195,12 @@ class Converter {
   }
 
   private convertNode(node: Node, loc: NodeLocation): RawNode {
+    const tag = mergeTagOf(node);
+    const converted = this.convertUntagged(node, loc);
+    return tag === undefined ? converted : { ...converted, tag };
+  }
+
+  private convertUntagged(node: Node, loc: NodeLocation): RawNode {
     if (isSeq(node)) return { kind: 'seq', items: node.items.map((i) => this.convert(i, loc)), loc };
     if (isMap(node)) return this.convertMap(node.items, loc);
     const scalar = node as { value: unknown; source?: string; type?: string };

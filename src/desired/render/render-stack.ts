@@ -74,6 +74,7 @@ export function renderStack(resolved: ResolvedStack): DesiredStack {
     mode: resolved.mode.value,
     resources,
     requiredSecrets: requiredSecrets(model),
+    ...(resolved.ignoreChanges ? { ignoreChanges: resolved.ignoreChanges } : {}),
   };
 }
 

@@ -39,8 +39,11 @@ function checkService(resolved: ResolvedStack, model: StackModel, svc: ServiceMo
     const field = compose.build === undefined ? 'image' : 'build';
     at(
       field,
-      `service "${svc.name}" has no image, and stackctl does not build images: push one and set it in the ` +
-        `stack file (services.${svc.name}.image: <ref>) or pass --image ${svc.name}=<ref>`,
+      compose.build === undefined
+        ? `service "${svc.name}" has no image: set one in compose, in the stack file ` +
+            `(services.${svc.name}.image: <ref>) or pass --image ${svc.name}=<ref>`
+        : `service "${svc.name}" has no image: \`reconcile\` builds it from its build: context (not with ` +
+            `--no-build), or set one in the stack file (services.${svc.name}.image: <ref>) or pass --image ${svc.name}=<ref>`,
     );
   }
   if (svc.role === 'service') problems.push(...checkPublishedPorts(resolved, svc));

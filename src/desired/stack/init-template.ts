@@ -21,6 +21,11 @@ export interface StackFileTemplateOptions {
   readonly mode?: Mode;
   /** Compose service names, each given a commented override block. */
   readonly services: readonly string[];
+  /**
+   * Services compose gives only `build:` (no `image:`): stackctl does not build yet, so each gets an
+   * `image:` line saying where its image must come from. @default []
+   */
+  readonly buildOnly?: readonly string[];
 }
 
 /** Region written when `init` is not given one. */
@@ -43,13 +48,25 @@ function describePreset(p: ModePreset): string {
   return `${p.capacityProvider}, ${p.taskSubnets} subnets, ${nat}, ${p.azCount} AZs, logs ${p.logRetentionDays} d, ${db}, ${p.redis.nodeType} x${p.redis.nodes}`;
 }
 
-function serviceBlock(name: string): string[] {
+/** The lines of a service compose only builds: the image it needs, and the two ways to give it. */
+export function buildOnlyImageLines(name: string): string[] {
+  return [
+    `    # compose only has \`build:\` for ${name} and stackctl cannot build it yet: give the image to run`,
+    `    # here (uncomment), or pass \`--image ${name}=REF\` to plan/reconcile; a build step is coming.`,
+    `    # image: registry/${name}:tag`,
+  ];
+}
+
+function serviceBlock(name: string, buildOnly: boolean): string[] {
   return [
     `  ${yamlKey(name)}:`,
+    ...(buildOnly ? buildOnlyImageLines(name) : []),
     '    # replicas: 2                  # tasks to run; 0 keeps the service defined but stopped',
     '    # cpus: 0.5                    # vCPU; rounded up with memory to a valid Fargate size',
     '    # memory: 1GiB                 # 512, 512MiB, 1024M, 2GiB or 1g',
-    '    # image: registry/app:tag      # image to run (required when compose only has `build:`)',
+    ...(buildOnly
+      ? []
+      : ['    # image: registry/app:tag      # image to run (required when compose only has `build:`)']),
     '    # domainname: app.example.com  # HTTPS host name for its published port, inside `domain`; false: none',
     '    # ports: { "8080": private }   # per published port: private (off the load balancer) or http',
     '    # environment:                 # literal environment overrides (never secrets)',
@@ -68,6 +85,7 @@ export function renderStackFileTemplate(options: StackFileTemplateOptions): stri
   const region = options.region ?? TEMPLATE_DEFAULT_REGION;
   const mode = options.mode ?? TEMPLATE_DEFAULT_MODE;
   const preset = MODE_PRESETS[mode];
+  const buildOnly = new Set(options.buildOnly ?? []);
   const width = Math.max(...MODES.map((m) => m.length));
   const lines = [
     `# Stack "${options.stack}": .stackctl/${options.stack}.yaml, written by \`stackctl init\`.`,
@@ -112,7 +130,7 @@ export function renderStackFileTemplate(options: StackFileTemplateOptions): stri
     '',
     '# Per-service overrides for this stack only; every field is optional and beats compose.',
     ...(options.services.length > 0
-      ? ['services:', ...options.services.flatMap(serviceBlock)]
+      ? ['services:', ...options.services.flatMap((name) => serviceBlock(name, buildOnly.has(name)))]
       : ['# services:']),
     '',
     `# Managed Postgres (compose \`x-stackctl-postgres\`); the values shown are the ${mode} preset.`,

@@ -233,6 +233,7 @@ export function resolveStack(input: ResolveStackInput): ResolvedStack {
     postgres: resolvePostgres(stackFile, preset),
     redis: resolveRedis(stackFile, preset),
     compose,
+    ...(stackFile.ignoreChanges ? { ignoreChanges: stackFile.ignoreChanges } : {}),
     warnings,
   };
 }

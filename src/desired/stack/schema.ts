@@ -25,7 +25,9 @@ import {
   SUBNET_ID_PATTERN,
   VPC_ID_PATTERN,
 } from './patterns.js';
+import { readComposeConfig } from './schema-compose.js';
 import { readPostgres, readRedis } from './schema-data.js';
+import { readIgnoreChanges } from './schema-ignore-changes.js';
 import { readEnvironment, readServices } from './schema-services.js';
 import { parseDurationSeconds } from './units.js';
 import {
@@ -52,6 +54,8 @@ export const TOP_LEVEL_KEYS = [
   'redis',
   'driftPolicy',
   'ttl',
+  'compose',
+  'ignoreChanges',
 ] as const;
 
 /** Mode when the file names none: on-demand capacity without the cost of three NATs. */
@@ -185,6 +189,8 @@ export function readStackFileContent(ctx: ReadContext, root: YamlNode): StackFil
     ? readEnum(ctx, at('driftPolicy'), 'driftPolicy', DRIFT_POLICIES)
     : DEFAULT_DRIFT_POLICY;
   const ttlSeconds = has('ttl') ? readTtl(ctx, at('ttl')) : undefined;
+  const compose = has('compose') ? readComposeConfig(ctx, at('compose')) : undefined;
+  const ignoreChanges = has('ignoreChanges') ? readIgnoreChanges(ctx, at('ignoreChanges')) : undefined;
   if (region === undefined || mode === undefined || network === undefined || driftPolicy === undefined)
     return undefined;
   return {
@@ -199,5 +205,7 @@ export function readStackFileContent(ctx: ReadContext, root: YamlNode): StackFil
     ...(postgres !== undefined ? { postgres } : {}),
     ...(redis !== undefined ? { redis } : {}),
     ...(ttlSeconds !== undefined ? { ttlSeconds } : {}),
+    ...(compose !== undefined && compose.files.length > 0 ? { compose } : {}),
+    ...(ignoreChanges !== undefined ? { ignoreChanges } : {}),
   };
 }

@@ -92,7 +92,8 @@ describe('extends', () => {
         db: { condition: 'service_started', required: true },
         cache: { condition: 'service_healthy', required: true },
       },
-      volumes: ['cache', 'other'],
+      // The mount for /data takes the base's /data entry's place (compose-go's EnforceUnicity).
+      volumes: ['other', 'cache'],
     });
   });
 

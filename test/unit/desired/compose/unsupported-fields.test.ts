@@ -198,9 +198,4 @@ describe('fields stackctl does not carry over', () => {
       expect.objectContaining({ code: COMPOSE_WARNING.ignoredField, field }),
     ]);
   });
-
-  it('rejects include: until it is supported', () => {
-    const error = loadError('include: [other.yaml]\nservices:\n  web:\n    image: x\n');
-    expect(error.problems.map((p) => [p.code, p.field])).toEqual([[COMPOSE_PROBLEM.unsupported, 'include']]);
-  });
 });
