@@ -49,7 +49,22 @@ function head(marker: string, verb: string, step: PlanStep): string {
   return `${marker} ${verb.padEnd(7)} ${step.kind} ${step.logicalId}`;
 }
 
+/** Lines naming the fields a step left at their live values (never silently: ignore-changes.ts). */
+function ignoredLines(step: PlanStep): readonly string[] {
+  return (step.ignored ?? []).map(
+    (f) => `    ${f.path}: ignored, owned elsewhere (${f.rule} at ${f.source})`,
+  );
+}
+
 function stepLines(step: PlanStep): { readonly tone: Tone; readonly lines: readonly string[] } | undefined {
+  const block = actionLines(step);
+  const ignored = ignoredLines(step);
+  if (ignored.length === 0) return block;
+  if (block === undefined) return { tone: 'dim', lines: [head('=', 'ignore', step), ...ignored] };
+  return { tone: block.tone, lines: [...block.lines, ...ignored] };
+}
+
+function actionLines(step: PlanStep): { readonly tone: Tone; readonly lines: readonly string[] } | undefined {
   const a = step.action;
   const dataLoss = STATEFUL_KINDS.has(step.kind) ? '; destroys data' : '';
   switch (a.type) {
@@ -92,7 +107,9 @@ function plural(n: number, word: string): string {
 /** The summary line: `Plan: 3 to create, 1 to update, 0 to replace, 0 to delete, 1 skipped, 0 conflicts.` */
 export function formatSummary(plan: Plan): string {
   const s = plan.summary;
-  return `Plan: ${s.create} to create, ${s.update} to update, ${s.replace} to replace, ${s.delete} to delete, ${s.skip} skipped, ${plural(s.conflict, 'conflict')}.`;
+  const ignored = plan.steps.reduce((n, step) => n + (step.ignored?.length ?? 0), 0);
+  const owned = ignored > 0 ? ` ${plural(ignored, 'field')} left to other owners.` : '';
+  return `Plan: ${s.create} to create, ${s.update} to update, ${s.replace} to replace, ${s.delete} to delete, ${s.skip} skipped, ${plural(s.conflict, 'conflict')}.${owned}`;
 }
 
 /**
@@ -113,5 +130,9 @@ export function formatPlanText(plan: Plan, options: FormatPlanOptions): string {
     out.push(paint(block.tone, first as string), ...rest);
   }
   if (out.length === 0) return `No changes. Stack ${plan.stack} is in sync.\n`;
+  if (plan.steps.every((step) => step.action.type === 'noop')) {
+    const ignored = plan.steps.reduce((n, step) => n + (step.ignored?.length ?? 0), 0);
+    return `${out.join('\n')}\n\nNo changes. Stack ${plan.stack} is in sync; ${plural(ignored, 'field')} left to other owners.\n`;
+  }
   return `${out.join('\n')}\n\n${formatSummary(plan)}\n`;
 }

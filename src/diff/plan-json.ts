@@ -4,6 +4,7 @@
  * @module
  */
 import { canonicalJson } from './canonical-json.js';
+import type { IgnoredField } from './ignore-changes.js';
 import { redactPlan } from './redact-plan.js';
 import type { ActionType, FieldDelta, Plan, PlanStep } from './types.js';
 
@@ -31,6 +32,8 @@ export interface PlanJsonStep {
   /** The desired spec of a create. */
   readonly spec?: unknown;
   readonly tags?: Readonly<Record<string, string>>;
+  /** Fields left at their live values because the stack lets others own them. */
+  readonly ignored?: readonly IgnoredField[];
 }
 
 /** The plan document. */
@@ -47,7 +50,13 @@ function jsonDelta(d: FieldDelta): PlanJsonDelta {
 }
 
 function jsonStep(step: PlanStep): PlanJsonStep {
-  const base = { logicalId: step.logicalId, kind: step.kind, action: step.action.type, after: step.after };
+  const base = {
+    logicalId: step.logicalId,
+    kind: step.kind,
+    action: step.action.type,
+    after: step.after,
+    ...(step.ignored ? { ignored: step.ignored } : {}),
+  };
   const a = step.action;
   switch (a.type) {
     case 'create':

@@ -10,12 +10,15 @@ import type { DesiredResource, ResourceKind } from '../desired/resource-types.js
 import { isFullyOwnedBy, isOwnedBy } from '../desired/tags.js';
 import type { ObservedResource } from '../observed/types.js';
 import { keepWhatKeptDataUses } from './data-safety.js';
+import type { IgnoreRule } from './drift/ignore-rules.js';
 import { DuplicateLogicalIdError } from './errors.js';
+import { applyIgnoreChanges, type IgnoredField } from './ignore-changes.js';
 import {
   type DecisionContext,
   decideAction,
   decideRemoval,
   OUTPUTS_CHANGE_ON_UPDATE,
+  resourceDeltas,
 } from './plan-action.js';
 import { computeAfter, type OrderNode, topoSort } from './plan-order.js';
 import { collectRefs, type OutputsByLogicalId } from './resolve-refs.js';
@@ -34,6 +37,11 @@ export interface PlanInput {
   readonly unsupportedKinds?: ReadonlySet<ResourceKind>;
   /** Allows replacing or deleting stateful kinds (`--allow-data-loss`). @default false */
   readonly allowDataLoss?: boolean;
+  /**
+   * Fields the stack lets others own (stack file `ignoreChanges:`, driftignore `owned-elsewhere`): their
+   * live values are kept and each step lists them (ignore-changes.ts). @default none
+   */
+  readonly ignoreChanges?: readonly IgnoreRule[];
 }
 
 const ACTION_TYPES: readonly ActionType[] = [
@@ -125,10 +133,12 @@ export function planStack(input: PlanInput): Plan {
   };
 
   const nodes: OrderNode[] = [];
+  const ignoredById = new Map<string, readonly IgnoredField[]>();
   for (const id of topoSort([...desiredById.keys()], depsById)) {
     const d = desiredById.get(id) as DesiredResource;
     const observed = paired.get(id);
-    const action = decideAction(d, observed, ctx);
+    const { action, ignored } = decideWithIgnores(d, observed, ctx, input.ignoreChanges ?? []);
+    if (ignored.length > 0) ignoredById.set(id, ignored);
     noteOutputs(
       action,
       observed !== undefined && isFullyOwnedBy(observed.tags, project, stack),
@@ -166,9 +176,35 @@ export function planStack(input: PlanInput): Plan {
   const byId = new Map(nodes.map((n) => [n.logicalId, n]));
   const steps: PlanStep[] = topoSort([...byId.keys()], after).map((id) => {
     const n = byId.get(id) as OrderNode;
-    return { logicalId: id, kind: n.kind, action: n.action, after: after.get(id) ?? [] };
+    const ignored = ignoredById.get(id);
+    return {
+      logicalId: id,
+      kind: n.kind,
+      action: n.action,
+      after: after.get(id) ?? [],
+      ...(ignored ? { ignored } : {}),
+    };
   });
   return { project, stack, steps, summary: summarize(steps) };
+}
+
+/**
+ * decideAction, after leaving the fields others own at their live values. Only an owned, existing
+ * resource can have ignored fields: a create is made as declared, a conflict is never touched.
+ */
+function decideWithIgnores(
+  d: DesiredResource,
+  observed: ObservedResource | undefined,
+  ctx: DecisionContext,
+  rules: readonly IgnoreRule[],
+): { readonly action: Action; readonly ignored: readonly IgnoredField[] } {
+  const action = decideAction(d, observed, ctx);
+  const changes = action.type === 'update' || action.type === 'replace' || action.type === 'skip';
+  if (rules.length === 0 || observed === undefined || !changes) return { action, ignored: [] };
+  const deltas = action.type === 'skip' ? resourceDeltas(d, observed, ctx) : action.deltas;
+  const outcome = applyIgnoreChanges(rules, d, deltas);
+  if (outcome.ignored.length === 0) return { action, ignored: [] };
+  return { action: decideAction(outcome.desired, observed, ctx), ignored: outcome.ignored };
 }
 
 /** Records what a decision means for the refs of later resources. */

@@ -3,8 +3,10 @@
  *
  * @module
  */
+
 import type { DesiredResource, ResourceKind } from '../desired/resource-types.js';
 import type { ObservedResource } from '../observed/types.js';
+import type { IgnoredField } from './ignore-changes.js';
 
 /** One differing field. `path` is dotted with indexes: `healthCheck.path`, `ingress[0].fromPort`. */
 export interface FieldDelta {
@@ -63,6 +65,8 @@ export interface PlanStep {
   readonly action: Action;
   /** Steps (by logical id) that must complete before this one. */
   readonly after: readonly string[];
+  /** Fields left at their live values because the stack lets others own them (ignore-changes.ts). */
+  readonly ignored?: readonly IgnoredField[];
 }
 
 /** The ordered plan of one stack. */

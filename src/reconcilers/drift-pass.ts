@@ -85,7 +85,8 @@ export async function driftOne(
     drift: buildStackDrift({
       plan: planned.plan,
       region: desired.region,
-      rules,
+      // The stack's own ignoreChanges rules are counted beside driftignore's.
+      rules: [...rules, ...(desired.ignoreChanges ?? [])],
       ...(wiring ? { wiring: wiring.verdicts } : {}),
     }),
     planned,

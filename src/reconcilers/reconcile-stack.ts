@@ -91,6 +91,11 @@ export interface PassInput {
   readonly onProgress?: (event: ProgressEvent) => void;
   readonly onObserved?: (kind: ResourceKind, found: number) => void;
   /**
+   * Called once the plan is known, before preflight and before anything is applied, so the CLI can show
+   * the plan first and the live progress of applying it after.
+   */
+  readonly onPlanned?: (planned: PlannedPass) => void;
+  /**
    * Task definition revisions described by earlier passes, by ARN (immutable): the operator keeps one
    * for the process so resyncs do not describe a revision twice. @default a fresh cache per pass
    */
@@ -159,6 +164,7 @@ export async function planPass(
     outputs,
     unsupportedKinds: unsupported,
     allowDataLoss: input.allowDataLoss ?? false,
+    ...(desired.ignoreChanges ? { ignoreChanges: desired.ignoreChanges } : {}),
   });
   return { plan, observed, outputs };
 }
@@ -202,6 +208,7 @@ export async function reconcilePass(input: PassInput): Promise<PassResult> {
       ...(e.physicalId ? { physicalId: e.physicalId } : {}),
     }));
     const planned = await planPass(input, remembered, secretsChecked);
+    input.onPlanned?.(planned);
     // Destroy and prune only remove what the stack owns: nothing they do needs a zone, nor is a
     // conflict (a desired resource someone else holds) in their way.
     if (!input.destroy && !input.applyOnly) {

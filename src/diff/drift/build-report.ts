@@ -13,6 +13,7 @@ import { replaceReason } from '../immutable-fields.js';
 import { redactPlan } from '../redact-plan.js';
 import type { Action, Plan, PlanStep } from '../types.js';
 import type { EdgeVerdict } from '../wiring/index.js';
+import { elementChange } from './element-change.js';
 import type { IgnoreRule } from './ignore-rules.js';
 import { SuppressionCounter } from './suppress.js';
 import {
@@ -114,12 +115,16 @@ function fromAction(step: PlanStep, a: Action, counter: SuppressionCounter): Res
         ...(reason === undefined ? {} : { reason }),
         fields: [...deltas]
           .sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0))
-          .map((d) => ({
-            path: d.path,
-            desired: d.desired,
-            observed: d.observed,
-            fix: d.replace ? 'replace' : 'in-place',
-          })),
+          .map((d) => {
+            const element = elementChange(d.path, a.desired.spec, a.observed.spec);
+            return {
+              path: d.path,
+              desired: d.desired,
+              observed: d.observed,
+              fix: d.replace ? 'replace' : 'in-place',
+              ...(element ? { element } : {}),
+            };
+          }),
       };
     }
   }
@@ -160,6 +165,7 @@ export function buildStackDrift(input: StackDriftInput): StackDrift {
   const counter = new SuppressionCounter(input.rules ?? []);
   const resources: ResourceDrift[] = [];
   for (const step of plan.steps) {
+    if (step.ignored) counter.noteOwnedElsewhere(step.ignored);
     if (counter.ignoresResource(step.kind, step.logicalId)) continue;
     const r = fromAction(step, step.action, counter);
     if (r !== undefined) resources.push(r);

@@ -45,26 +45,40 @@ function stripComment(line: string): string {
   return (at >= 0 ? line.slice(0, at) : line).trim();
 }
 
-function parseLine(text: string, source: string, file: string, line: number): IgnoreRule {
-  const fail = (why: string): never => {
-    throw new DriftIgnoreSyntaxError(`"${text}": ${why}; rules are kind:logicalId[:field]`, { file, line });
-  };
-  if (/\s/.test(text)) fail('a rule holds no spaces');
+/**
+ * What is wrong with one rule, or `undefined` when it is well formed. Never quotes the rule, so a caller
+ * can put the message next to a file location without echoing file content.
+ */
+export function ignoreRuleProblem(text: string): string | undefined {
+  if (/\s/.test(text)) return 'a rule holds no spaces';
   const first = text.indexOf(':');
-  if (first < 0) fail('missing ":" between kind and logical id');
-  const second = text.indexOf(':', first + 1);
-  const kind = text.slice(0, first);
-  const logicalId = second < 0 ? text.slice(first + 1) : text.slice(first + 1, second);
-  const field = second < 0 ? undefined : text.slice(second + 1);
-  if (kind === '') fail('the kind is empty');
-  if (logicalId === '') fail('the logical id is empty (use * for any)');
-  if (field === '') fail('the field is empty (leave out the last ":" to ignore the whole resource)');
+  if (first < 0) return 'missing ":" between kind and logical id';
+  const { kind, logicalId, field } = splitRule(text);
+  if (kind === '') return 'the kind is empty';
+  if (logicalId === '') return 'the logical id is empty (use * for any)';
+  if (field === '') return 'the field is empty (leave out the last ":" to ignore the whole resource)';
   for (const part of [kind, logicalId, field ?? '*']) {
-    if (!PART_PATTERN.test(part)) fail(`"${part}" holds characters a kind, id or field never has`);
+    if (!PART_PATTERN.test(part)) return `"${part}" holds characters a kind, id or field never has`;
   }
   if (!kind.includes('*') && !KNOWN_KINDS.has(kind)) {
-    fail(`unknown kind "${kind}" (kinds look like ecs.Service, logs.LogGroup; see docs/resource-specs.md)`);
+    return `unknown kind "${kind}" (kinds look like ecs.Service, logs.LogGroup; see docs/resource-specs.md)`;
   }
+  return undefined;
+}
+
+function splitRule(text: string): { kind: string; logicalId: string; field: string | undefined } {
+  const first = text.indexOf(':');
+  const second = text.indexOf(':', first + 1);
+  return {
+    kind: text.slice(0, first),
+    logicalId: second < 0 ? text.slice(first + 1) : text.slice(first + 1, second),
+    field: second < 0 ? undefined : text.slice(second + 1),
+  };
+}
+
+/** Compiles a well-formed rule ({@link ignoreRuleProblem} said nothing) found at `source` (`file:line`). */
+export function compileIgnoreRule(text: string, source: string): IgnoreRule {
+  const { kind, logicalId, field } = splitRule(text);
   return {
     text,
     source,
@@ -72,6 +86,16 @@ function parseLine(text: string, source: string, file: string, line: number): Ig
     logicalId: globToRegExp(logicalId, false),
     ...(field === undefined ? {} : { field: globToRegExp(field, true) }),
   };
+}
+
+function parseLine(text: string, source: string, file: string, line: number): IgnoreRule {
+  const problem = ignoreRuleProblem(text);
+  if (problem !== undefined)
+    throw new DriftIgnoreSyntaxError(`"${text}": ${problem}; rules are kind:logicalId[:field]`, {
+      file,
+      line,
+    });
+  return compileIgnoreRule(text, source);
 }
 
 /**

@@ -1,13 +1,10 @@
 /**
- * Wording shared by the human renderers (text, Markdown, HTML), so the three say the same thing.
+ * Wording shared by the human renderers (text, Markdown, HTML), so the three say the same thing
+ * (changed fields: field-view.ts).
  *
  * @module
  */
-import { formatValue } from '../format-plan.js';
 import type { DriftSummary, FieldDrift, ResourceDrift, ResourceStatus, StackDrift } from './types.js';
-
-/** Longest value shown inline; longer ones are cut with an ellipsis (the JSON has them whole). */
-export const MAX_VALUE_LENGTH = 160;
 
 /** The sections a stack's drifted resources are grouped into, in reading order. */
 export const SECTIONS: readonly {
@@ -47,12 +44,6 @@ export const SECTIONS: readonly {
     hint: () => 'cannot be checked yet',
   },
 ];
-
-/** One value for display: JSON-ish, refs as "(known after apply)", cut at {@link MAX_VALUE_LENGTH}. */
-export function displayValue(v: unknown): string {
-  const text = formatValue(v);
-  return text.length > MAX_VALUE_LENGTH ? `${text.slice(0, MAX_VALUE_LENGTH - 1)}…` : text;
-}
 
 /** `in place` or `forces replacement`. */
 export function fixLabel(fix: FieldDrift['fix'] | ResourceDrift['fix']): string {

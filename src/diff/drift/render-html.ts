@@ -6,16 +6,9 @@
  *
  * @module
  */
+import { type FieldView, fieldViews, wrapValue } from './field-view.js';
 import { DRIFT_HTML_CSS } from './html-style.js';
-import {
-  displayValue,
-  fixLabel,
-  ignoredLines,
-  resourceLabel,
-  resourcesIn,
-  SECTIONS,
-  summaryLine,
-} from './present.js';
+import { fixLabel, ignoredLines, resourceLabel, resourcesIn, SECTIONS, summaryLine } from './present.js';
 import type { DriftReport, ResourceDrift, StackDrift } from './types.js';
 
 /** Escapes text for HTML element content and attribute values. */
@@ -81,14 +74,34 @@ function driftRows(r: ResourceDrift): string[] {
       `<tr><td>${badge(r.status)}</td><td>${who}</td><td colspan="4">${escapeHtml(r.reason ?? '')}</td></tr>`,
     ];
   }
-  return r.fields.map((f, i) => {
+  const views = fieldViews(r);
+  return views.map((v, i) => {
     const head =
       i === 0
-        ? `<td rowspan="${r.fields.length}">${badge(r.status)}</td><td rowspan="${r.fields.length}">${who}</td>`
+        ? `<td rowspan="${views.length}">${badge(r.status)}</td><td rowspan="${views.length}">${who}</td>`
         : '';
-    const fix = `<span class="fix-${f.fix}">${escapeHtml(fixLabel(f.fix))}</span>`;
-    return `<tr>${head}<td>${code(f.path)}</td><td class="live">${code(displayValue(f.observed))}</td><td class="desired">${code(displayValue(f.desired))}</td><td>${fix}</td></tr>`;
+    const fix = `<span class="fix-${v.fix}">${escapeHtml(fixLabel(v.fix))}</span>`;
+    return `<tr>${head}${viewCells(v)}<td>${fix}</td></tr>`;
   });
+}
+
+/** A value as code, wrapped over lines so a long rule stays readable. */
+function htmlValue(value: string): string {
+  return wrapValue(value).map(code).join('<br>');
+}
+
+/** Field, live and desired cells of one changed field (field-view.ts). */
+function viewCells(v: FieldView): string {
+  switch (v.type) {
+    case 'secret':
+      return `<td>secret ${code(v.key)}</td><td colspan="2">${escapeHtml(v.detail)}</td>`;
+    case 'value':
+      return `<td>${code(v.label)}</td><td class="live">${htmlValue(v.observed)}</td><td class="desired">${htmlValue(v.desired)}</td>`;
+    case 'element':
+      return `<td>${code(v.label)} <span class="muted">(${escapeHtml(v.changed.join(', '))})</span></td><td class="live">${htmlValue(v.observed)}</td><td class="desired">${htmlValue(v.desired)}</td>`;
+    case 'list':
+      return `<td>${code(v.label)} <span class="muted">(only live / only desired)</span></td><td class="live">${v.liveOnly.map((x) => `− ${htmlValue(x)}`).join('<br>') || '—'}</td><td class="desired">${v.desiredOnly.map((x) => `+ ${htmlValue(x)}`).join('<br>') || '—'}</td>`;
+  }
 }
 
 function allResources(stack: StackDrift): string {

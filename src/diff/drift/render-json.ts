@@ -1,7 +1,8 @@
 /**
  * The drift report as JSON: the machine-readable form CI gates and dashboards consume.
  *
- * Stable: keys sorted at every level, stacks and resources in report order, absent values as `null`.
+ * Stable: keys sorted at every level, stacks and resources in report order, absent values as `null`
+ * (every optional field is always present), named by `kind: "DriftReport"`.
  * The shape is documented in docs/drift-report.md and versioned by `schemaVersion`.
  *
  * @module
@@ -14,16 +15,38 @@ function jsonField(f: FieldDrift): unknown {
 }
 
 function jsonResource(r: ResourceDrift): unknown {
-  return { ...r, fields: r.fields.map(jsonField) };
+  return {
+    ...r,
+    physicalId: r.physicalId ?? null,
+    healthReason: r.healthReason ?? null,
+    fix: r.fix ?? null,
+    reason: r.reason ?? null,
+    fields: r.fields.map(jsonField),
+  };
 }
 
 function jsonStack(s: StackDrift): unknown {
-  return { ...s, wiring: s.wiring ?? null, resources: s.resources.map(jsonResource) };
+  return {
+    ...s,
+    wiring: s.wiring ?? null,
+    error: s.error ?? null,
+    resources: s.resources.map(jsonResource),
+  };
 }
+
+/** The `kind` of the drift report document, as every CLI JSON document names itself (docs/json-output.md). */
+export const DRIFT_REPORT_KIND = 'DriftReport';
 
 /** The report as a plain JSON value (for embedding, e.g. with `--stats`). */
 export function driftReportToJsonValue(report: DriftReport): unknown {
-  return JSON.parse(canonicalJson({ ...report, stacks: report.stacks.map(jsonStack) }));
+  return JSON.parse(
+    canonicalJson({
+      ...report,
+      kind: DRIFT_REPORT_KIND,
+      readCalls: report.readCalls ?? null,
+      stacks: report.stacks.map(jsonStack),
+    }),
+  );
 }
 
 /**

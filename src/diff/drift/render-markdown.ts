@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { displayValue, fixLabel, ignoredLines, resourcesIn, SECTIONS, summaryLine } from './present.js';
+import { type FieldView, fieldViews, wrapValue } from './field-view.js';
+import { fixLabel, ignoredLines, resourcesIn, SECTIONS, summaryLine } from './present.js';
 import type { DriftReport, ResourceDrift, StackDrift, SyncStatus } from './types.js';
 
 const SYNC_BADGE: Readonly<Record<SyncStatus, string>> = {
@@ -47,10 +48,39 @@ function resourceRows(marker: string, r: ResourceDrift): string[] {
     const what = r.status === 'unmanaged' ? mdCode(r.physicalId ?? r.name) : mdText(r.reason ?? '');
     return [`| ${marker} | ${who} | ${r.status} | ${what} | | |`];
   }
-  return r.fields.map(
-    (f) =>
-      `| ${marker} | ${who} | ${mdCode(f.path)} | ${mdCode(displayValue(f.observed))} | ${mdCode(displayValue(f.desired))} | ${fixLabel(f.fix)} |`,
-  );
+  return fieldViews(r).map((v) => {
+    const [field, live, want] = viewCells(v);
+    return `| ${marker} | ${who} | ${field} | ${live} | ${want} | ${fixLabel(v.fix)} |`;
+  });
+}
+
+/** A value as code, wrapped over `<br>`-separated lines so a long rule stays readable in a table cell. */
+function mdValue(value: string): string {
+  return wrapValue(value)
+    .map((chunk) => mdCode(chunk))
+    .join('<br>');
+}
+
+/** Field, live and desired cells of one changed field (field-view.ts). */
+function viewCells(v: FieldView): readonly [string, string, string] {
+  switch (v.type) {
+    case 'secret':
+      return [`secret ${mdCode(v.key)}`, mdText(v.detail), '—'];
+    case 'value':
+      return [mdCode(v.label), mdValue(v.observed), mdValue(v.desired)];
+    case 'element':
+      return [
+        `${mdCode(v.label)} (${mdText(v.changed.join(', '))})`,
+        mdValue(v.observed),
+        mdValue(v.desired),
+      ];
+    case 'list':
+      return [
+        `${mdCode(v.label)} (only live / only desired)`,
+        v.liveOnly.map((x) => `− ${mdValue(x)}`).join('<br>') || '—',
+        v.desiredOnly.map((x) => `+ ${mdValue(x)}`).join('<br>') || '—',
+      ];
+  }
 }
 
 function stackSection(stack: StackDrift): string[] {

@@ -4,15 +4,8 @@
  *
  * @module
  */
-import {
-  displayValue,
-  fixLabel,
-  ignoredLines,
-  resourceLabel,
-  resourcesIn,
-  SECTIONS,
-  summaryLine,
-} from './present.js';
+import { type FieldView, fieldViews, WRAP_WIDTH, wrapValue } from './field-view.js';
+import { fixLabel, ignoredLines, resourceLabel, resourcesIn, SECTIONS, summaryLine } from './present.js';
 import type { DriftReport, StackDrift, SyncStatus } from './types.js';
 
 /** Options of {@link formatDriftText}. */
@@ -33,6 +26,46 @@ function syncTone(sync: SyncStatus): keyof typeof CODES {
   return sync === 'Synced' ? 'green' : sync === 'OutOfSync' ? 'yellow' : 'red';
 }
 
+/** Indent of a field line under its resource, and of the lines continuing it. */
+const FIELD_INDENT = '        ';
+const DETAIL_INDENT = `${FIELD_INDENT}  `;
+
+/** `live:    …` / `desired: …` with the value wrapped under itself. */
+function sideLines(label: string, value: string, width = 9): string[] {
+  const head = `${DETAIL_INDENT}${label.padEnd(width)}`;
+  return wrapValue(value).map((chunk, i) => `${i === 0 ? head : ' '.repeat(head.length)}${chunk}`);
+}
+
+/** The lines of one changed field (field-view.ts): short values on one line, long ones wrapped. */
+export function viewLines(view: FieldView, paint: Paint): string[] {
+  const mark = view.fix === 'replace' ? paint('red', '  # forces replacement') : '';
+  switch (view.type) {
+    case 'secret':
+      return [`${FIELD_INDENT}secret ${view.key}: ${view.detail}${mark}`];
+    case 'value': {
+      const line = `${FIELD_INDENT}${view.label}: ${view.observed} → ${view.desired}`;
+      if (line.length <= FIELD_INDENT.length + WRAP_WIDTH) return [`${line}${mark}`];
+      return [
+        `${FIELD_INDENT}${view.label}:${mark}`,
+        ...sideLines('live:', view.observed),
+        ...sideLines('desired:', view.desired),
+      ];
+    }
+    case 'element':
+      return [
+        `${FIELD_INDENT}${view.label} (${view.changed.join(', ')} changed):${mark}`,
+        ...sideLines('live:', view.observed),
+        ...sideLines('desired:', view.desired),
+      ];
+    case 'list':
+      return [
+        `${FIELD_INDENT}${view.label}: ${view.liveOnly.length} only live (reconcile removes), ${view.desiredOnly.length} only desired (reconcile adds):${mark}`,
+        ...view.liveOnly.flatMap((v) => sideLines('-', v, 2)),
+        ...view.desiredOnly.flatMap((v) => sideLines('+', v, 2)),
+      ];
+  }
+}
+
 function stackLines(stack: StackDrift, paint: Paint): string[] {
   const head = `${paint('bold', stack.stack)} (${stack.region}): ${paint(syncTone(stack.sync), stack.sync)} / ${stack.health}`;
   if (stack.error !== undefined) return [head, `  ${paint('red', 'error:')} ${stack.error}`];
@@ -46,10 +79,7 @@ function stackLines(stack: StackDrift, paint: Paint): string[] {
       lines.push(
         `    ${section.marker} ${r.kind} ${r.logicalId}  ${paint('dim', resourceLabel(r))}${detail}`,
       );
-      for (const f of r.fields) {
-        const mark = f.fix === 'replace' ? paint('red', '  # forces replacement') : '';
-        lines.push(`        ${f.path}: ${displayValue(f.observed)} → ${displayValue(f.desired)}${mark}`);
-      }
+      for (const view of fieldViews(r)) lines.push(...viewLines(view, paint));
     }
   }
   const broken = stack.wiring?.broken ?? [];

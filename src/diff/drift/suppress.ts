@@ -93,6 +93,17 @@ export class SuppressionCounter {
     );
   }
 
+  /**
+   * Counts the fields a plan already left at their live values (a stack file's `ignoreChanges:` rule,
+   * diff/ignore-changes.ts): not drift, but counted against the rule that owns them, never hidden.
+   */
+  noteOwnedElsewhere(fields: readonly { readonly rule: string; readonly source: string }[]): void {
+    for (const f of fields) {
+      const rule = this.#rules.find((r) => r.text === f.rule && r.source === f.source);
+      if (rule !== undefined) this.#hit(rule);
+    }
+  }
+
   /** User rules in file order (zero counts included, so stale rules show), then the built-ins. */
   counts(): readonly IgnoredCount[] {
     return [

@@ -48,6 +48,17 @@ export type SyncStatus = 'Synced' | 'OutOfSync' | 'Unknown';
 /** How a difference gets fixed by the next reconcile: in place, or only by replacing the resource. */
 export type Fix = 'in-place' | 'replace';
 
+/**
+ * The list element a field sits in (`ingress[1]` for `ingress[1].fromPort`), whole, live and desired
+ * (redacted): a reader judges a security group rule or an environment entry by all of it, not by one
+ * key. Set only for small, flat elements (rules, `{ name, value }` pairs), never a container definition.
+ */
+export interface ElementChange {
+  readonly path: string;
+  readonly desired: unknown;
+  readonly observed: unknown;
+}
+
 /** One differing field. Values are redacted; an absent value is `undefined` (JSON `null`). */
 export interface FieldDrift {
   /** Dotted path with indexes, as in plans: `healthCheck.path`, `ingress[1]`, `tags.team`. */
@@ -55,6 +66,8 @@ export interface FieldDrift {
   readonly desired: unknown;
   readonly observed: unknown;
   readonly fix: Fix;
+  /** The element the field belongs to, for the human renderers (not part of the JSON report). */
+  readonly element?: ElementChange;
 }
 
 /** One resource in a stack's report. */

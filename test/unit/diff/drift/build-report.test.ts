@@ -204,6 +204,11 @@ describe('what is not drift', () => {
         desired: '(redacted)',
         observed: '(redacted)',
         fix: 'in-place',
+        element: {
+          path: 'containerDefinitions[0].environment[0]',
+          desired: { name: 'DB_PASSWORD', value: '(redacted)' },
+          observed: { name: 'DB_PASSWORD', value: '(redacted)' },
+        },
       },
     ]);
   });
