@@ -18,19 +18,33 @@ import { Route53Client } from '@aws-sdk/client-route-53';
 import { ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
+import { getProfileName, loadConfig, loadSharedConfigFiles } from '@smithy/core/config';
+import { NODE_MAX_ATTEMPT_CONFIG_OPTIONS, NODE_RETRY_MODE_CONFIG_OPTIONS } from '@smithy/core/retry';
 import { attachCallSites } from './call-site.js';
 import type { CallStats } from './call-stats.js';
 import { attachCallStats } from './call-stats-middleware.js';
+import { bindConfiguredEndpointToProfile } from './configured-endpoint.js';
 import { attachDeadline } from './deadline.js';
 import { attachFaultInjectionFromEnv } from './fault-injection.js';
 import { attachNoBlindResend } from './no-blind-resend.js';
 import { attachRandomFaultsFromEnv } from './random-faults.js';
 import { attachReadRetry } from './read-retry.js';
 import { RetryBudget } from './retry-budget.js';
+import { attachSetupErrors } from './setup-errors.js';
 import type { AwsClients } from './types.js';
 
-/** SDK attempts per call; p-retry wraps whole steps on top, so layers must not multiply further. */
+/**
+ * SDK attempts per call when neither the caller, `AWS_MAX_ATTEMPTS` nor `max_attempts` in the AWS config
+ * file says otherwise; p-retry wraps whole steps on top, so layers must not multiply further.
+ */
 export const SDK_MAX_ATTEMPTS = 3;
+
+/**
+ * The SDK retry mode when neither the caller, `AWS_RETRY_MODE` nor `retry_mode` in the AWS config file
+ * names one: `adaptive` adds client-side rate limiting to the standard backoff, which a pass of many
+ * parallel describes needs more than the SDK's own default (`standard`).
+ */
+export const SDK_DEFAULT_RETRY_MODE = 'adaptive';
 
 /**
  * One HTTP attempt that has not been answered in full by then fails with `TimeoutError` (the SDK then
@@ -71,16 +85,20 @@ export function requestTimeoutFromEnv(
 export interface AwsClientOptions {
   readonly region: string;
   /**
-   * Endpoint override for every service (moto, LocalStack).
-   * @default process.env.AWS_ENDPOINT_URL, else the real AWS endpoints
+   * Endpoint for every service (`--endpoint-url`): beats everything the SDK would find itself. Leave it
+   * unset to let the SDK resolve `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`, `endpoint_url` (and
+   * `services` sections) in the AWS config file, then the real AWS endpoint, per service.
+   * @default resolved by the SDK
    */
   readonly endpoint?: string;
-  /** Named profile from ~/.aws/config. @default the SDK's default chain */
+  /** Named profile from ~/.aws/config. @default the SDK's default chain (`AWS_PROFILE`, else `default`) */
   readonly profile?: string;
   /** Static credentials, mostly for tests against moto. @default the SDK's default chain */
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
-  /** @default 3 */
+  /** @default `AWS_MAX_ATTEMPTS`, else `max_attempts` of the profile, else {@link SDK_MAX_ATTEMPTS} */
   readonly maxAttempts?: number;
+  /** @default `AWS_RETRY_MODE`, else `retry_mode` of the profile, else {@link SDK_DEFAULT_RETRY_MODE} */
+  readonly retryMode?: 'standard' | 'adaptive' | 'legacy';
   /** Per-attempt timeout. @default {@link requestTimeoutFromEnv} ({@link REQUEST_TIMEOUT_MS}) */
   readonly requestTimeoutMs?: number;
   /** Every call of the bundle fails once this many ms have passed (see `attachDeadline`). @default none */
@@ -92,28 +110,73 @@ export interface AwsClientOptions {
 }
 
 /**
- * Creates every client the product uses, configured alike (`retryMode: 'adaptive'`, hard per-attempt
- * timeouts), each failure tagged with its call site.
- *
- * @example
- * const clients = createAwsClients({ region: 'eu-west-1', endpoint: 'http://127.0.0.1:5000' });
+ * Retry mode and attempts the way the SDK itself resolves them (option, else environment, else the
+ * profile in the AWS config file), with stackctl's defaults only where all of those are silent. Passed
+ * as providers, so the config file is read once, on the first call, as the SDK would.
  */
-export function createAwsClients(options: AwsClientOptions): AwsClients {
-  const endpoint = options.endpoint ?? process.env.AWS_ENDPOINT_URL;
+export function retrySettings(options: Pick<AwsClientOptions, 'maxAttempts' | 'retryMode' | 'profile'>) {
+  const where = options.profile ? { profile: options.profile } : {};
+  return {
+    maxAttempts:
+      options.maxAttempts ??
+      loadConfig({ ...NODE_MAX_ATTEMPT_CONFIG_OPTIONS, default: SDK_MAX_ATTEMPTS }, where),
+    retryMode:
+      options.retryMode ??
+      loadConfig({ ...NODE_RETRY_MODE_CONFIG_OPTIONS, default: SDK_DEFAULT_RETRY_MODE }, where),
+  };
+}
+
+/**
+ * The `region` of a profile in the AWS config (or credentials) file, as the SDK reads it: `profile`,
+ * else `AWS_PROFILE`, else `default`. Undefined when the profile or its region is missing. Never asks
+ * the instance metadata service (the SDK's own last resort), which would hang a laptop for seconds.
+ *
+ * @example await profileRegion('dev') // 'eu-west-1'
+ */
+export async function profileRegion(profile?: string): Promise<string | undefined> {
+  const name = getProfileName(profile ? { profile } : {});
+  const files = await loadSharedConfigFiles({ ignoreCache: true });
+  const region = files.configFile[name]?.region ?? files.credentialsFile[name]?.region;
+  return typeof region === 'string' && region.trim() !== '' ? region.trim() : undefined;
+}
+
+/**
+ * The SDK client configuration every stackctl client shares (region, retry settings, hard per-attempt
+ * timeouts, and the endpoint, profile and credentials the caller stated). Exported for clients built
+ * outside the bundle, such as the image build's (src/build/build-clients.ts), which are loaded only
+ * when something is built.
+ */
+export function sdkClientConfig(options: AwsClientOptions) {
   const requestTimeout = options.requestTimeoutMs ?? requestTimeoutFromEnv();
-  const config = {
+  return {
     region: options.region,
-    retryMode: 'adaptive',
-    maxAttempts: options.maxAttempts ?? SDK_MAX_ATTEMPTS,
+    ...retrySettings(options),
     requestHandler: {
       requestTimeout: requestTimeout,
       connectionTimeout: Math.min(CONNECTION_TIMEOUT_MS, requestTimeout),
       throwOnRequestTimeout: true,
     },
-    ...(endpoint ? { endpoint } : {}),
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
     ...(options.credentials ? { credentials: { ...options.credentials } } : {}),
   };
+}
+
+/**
+ * Creates every client the product uses, configured alike (retry settings from {@link retrySettings},
+ * hard per-attempt timeouts), each failure tagged with its call site, and credential or connection
+ * failures turned into one message saying what was tried and how to fix it (setup-errors.ts).
+ *
+ * Only what the caller states explicitly is set on the clients: endpoint, profile and retry settings
+ * the SDK finds itself (environment, AWS config file) are left to it, so `AWS_ENDPOINT_URL_<SERVICE>`
+ * and the config file's `endpoint_url` keep working.
+ *
+ * @example
+ * const clients = createAwsClients({ region: 'eu-west-1', endpoint: 'http://127.0.0.1:5000' });
+ */
+export function createAwsClients(options: AwsClientOptions): AwsClients {
+  const endpoint = options.endpoint;
+  const config = sdkClientConfig(options);
   const retryBudget = options.retryBudget ?? new RetryBudget();
   const clients: AwsClients = {
     region: options.region,
@@ -134,6 +197,19 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     sts: new STSClient(config),
     tagging: new ResourceGroupsTaggingAPIClient(config),
   };
+  // `--aws-profile` picks the configured endpoint too, as AWS_PROFILE does (configured-endpoint.ts).
+  if (options.profile && !endpoint) {
+    for (const value of Object.values(clients)) {
+      if (typeof value === 'object' && value !== null && 'config' in value) {
+        bindConfiguredEndpointToProfile(value, options.profile);
+      }
+    }
+  }
+  // Missing credentials / unreachable endpoint: one message with what was tried and the fix.
+  attachSetupErrors(clients, {
+    ...(endpoint ? { explicitEndpoint: endpoint } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
+  });
   // Every failure names its call (`ecs:CreateService`), endpoint and attempts (see call-site.ts).
   attachCallSites(clients);
   if (options.deadlineMs !== undefined) attachDeadline(clients, { deadlineMs: options.deadlineMs });

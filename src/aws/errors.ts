@@ -20,6 +20,7 @@ import {
   classifyByName,
   classifyCancellation,
 } from './error-names.js';
+import { AWS_ENDPOINT_UNREACHABLE, AWS_NO_CREDENTIALS } from './setup-errors.js';
 
 export { AWS_ERROR_CLASSES, type AwsErrorClass };
 
@@ -28,6 +29,13 @@ const MAX_CAUSE_DEPTH = 5;
 
 /** Longest AWS message an {@link AwsCallError} repeats, so a huge validation dump cannot flood a log. */
 export const MAX_AWS_MESSAGE_LENGTH = 300;
+
+/**
+ * Codes of stackctl's own setup errors (setup-errors.ts): their text is ours, names the call and says
+ * how to fix the setup, so {@link AwsCallError} keeps it whole (and its code) instead of shortening it
+ * like an AWS message.
+ */
+const SETUP_ERROR_CODES: ReadonlySet<string> = new Set([AWS_NO_CREDENTIALS, AWS_ENDPOINT_UNREACHABLE]);
 
 /** Classes a whole idempotent step may be retried for (after the SDK's own attempts). */
 export const RETRYABLE_CLASSES: ReadonlySet<AwsErrorClass> = new Set(['throttle', 'busy', 'dependency']);
@@ -212,7 +220,9 @@ export class AwsCallError extends StackctlError {
     const errorClass = classifyAwsError(options.cause);
     const awsCode = awsErrorCode(options.cause);
     const raw = asErrorLike(options.cause)?.message;
-    const detail = sanitizeAwsMessage(typeof raw === 'string' ? raw : String(options.cause));
+    const text = typeof raw === 'string' ? raw : String(options.cause);
+    const ours = options.cause instanceof StackctlError && SETUP_ERROR_CODES.has(options.cause.code);
+    const detail = ours ? text : sanitizeAwsMessage(text);
     const prefix = options.context ? `${options.context}: ` : '';
     const recorded = callSiteOf(options.cause);
     const site: AwsCallSite = {
@@ -221,9 +231,12 @@ export class AwsCallError extends StackctlError {
       attempts: recorded?.attempts ?? 0,
       ...(recorded?.endpoint ? { endpoint: recorded.endpoint } : {}),
     };
+    // A setup error already names the call, the endpoint and the fix: it is the message, with its code.
     super(
-      'AWS_CALL_FAILED',
-      `${prefix}${describeCallSite(site)} (${CLASS_DESCRIPTIONS[errorClass]}${awsCode ? `, ${awsCode}` : ''}): ${detail}`,
+      ours ? options.cause.code : 'AWS_CALL_FAILED',
+      ours
+        ? `${prefix}${detail}`
+        : `${prefix}${describeCallSite(site)} (${CLASS_DESCRIPTIONS[errorClass]}${awsCode ? `, ${awsCode}` : ''}): ${detail}`,
       { cause: options.cause },
     );
     this.name = 'AwsCallError';
@@ -290,9 +303,13 @@ export class ServerFaultLimitError extends StackctlError {
     const detail = sanitizeAwsMessage(typeof raw === 'string' ? raw : String(inner));
     const code = awsErrorCode(inner) ?? 'server error';
     const what = site ? describeCallSite(site) : 'an AWS call failed';
+    // An unreachable endpoint is the setup's fault, not AWS's: its own message (and code) says so.
+    const setup = cause instanceof StackctlError && SETUP_ERROR_CODES.has(cause.code) ? cause : undefined;
     super(
-      'AWS_SERVER_FAULT_LIMIT',
-      `${what}: AWS kept failing on its side (${code}: ${detail}); gave up after ${stepAttempts} tries of the step`,
+      setup ? setup.code : 'AWS_SERVER_FAULT_LIMIT',
+      setup
+        ? `${setup.message}; gave up after ${stepAttempts} tries of the step`
+        : `${what}: AWS kept failing on its side (${code}: ${detail}); gave up after ${stepAttempts} tries of the step`,
       { cause },
     );
     this.name = 'ServerFaultLimitError';

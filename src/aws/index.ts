@@ -42,9 +42,12 @@ export {
   CALL_WORST_CASE_MS,
   CONNECTION_TIMEOUT_MS,
   createAwsClients,
+  profileRegion,
   REQUEST_TIMEOUT_ENV,
   REQUEST_TIMEOUT_MS,
   requestTimeoutFromEnv,
+  retrySettings,
+  SDK_DEFAULT_RETRY_MODE,
   SDK_MAX_ATTEMPTS,
 } from './clients.js';
 export {
@@ -125,4 +128,18 @@ export {
   retryStep,
 } from './retry.js';
 export { DEFAULT_PASS_RETRY_BUDGET, RetryBudget, RetryBudgetExhaustedError } from './retry-budget.js';
+export {
+  AWS_ENDPOINT_UNREACHABLE,
+  AWS_NO_CREDENTIALS,
+  AwsEndpointUnreachableError,
+  AwsNoCredentialsError,
+  attachSetupErrors,
+  describeEndpointSource,
+  type EndpointSource,
+  effectiveProfile,
+  endpointSource,
+  type SetupContext,
+  serviceEndpointEnvName,
+  toSetupError,
+} from './setup-errors.js';
 export type { AwsClients } from './types.js';

@@ -1,10 +1,10 @@
 /**
- * Command-line parsing: one table of flags shared by every command, on top of `node:util` parseArgs
- * (no dependency needed for this).
+ * What a command receives from the command line: the {@link Flags} record every command reads, built
+ * from the options the parser (program.ts) accepted for that command, and the usage error type. Which
+ * flags a command accepts is declared in command-flags.ts.
  *
  * @module
  */
-import { parseArgs } from 'node:util';
 import { stackNameProblem } from '../desired/stack/patterns.js';
 import { StackctlError } from '../errors.js';
 
@@ -13,43 +13,17 @@ export const OUTPUT_FORMATS = ['text', 'json', 'yaml', 'markdown', 'html'] as co
 /** An output format. */
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
-/** Flags every command understands (global), plus command flags; unknown flags are errors. */
-const OPTIONS = {
-  file: { type: 'string', short: 'f' },
-  cwd: { type: 'string', short: 'C' },
-  project: { type: 'string', short: 'p' },
-  stack: { type: 'string', short: 's' },
-  profile: { type: 'string', multiple: true },
-  output: { type: 'string', short: 'o' },
-  'endpoint-url': { type: 'string' },
-  region: { type: 'string' },
-  'aws-profile': { type: 'string' },
-  table: { type: 'string' },
-  stats: { type: 'boolean' },
-  explain: { type: 'boolean' },
-  once: { type: 'boolean' },
-  wait: { type: 'boolean' },
-  timeout: { type: 'string' },
-  image: { type: 'string', multiple: true },
-  yes: { type: 'boolean', short: 'y' },
-  'allow-data-loss': { type: 'boolean' },
-  'from-stdin': { type: 'boolean' },
-  random: { type: 'boolean' },
-  force: { type: 'boolean' },
-  remote: { type: 'boolean' },
-  port: { type: 'string' },
-  'no-color': { type: 'boolean' },
-  all: { type: 'boolean' },
-  out: { type: 'string' },
-  follow: { type: 'boolean' },
-  since: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean' },
-} as const;
+/** The format a command prints when `--output` is absent. */
+export const DEFAULT_OUTPUT: OutputFormat = 'text';
 
 /** Parsed flags; names as on the command line. */
 export interface Flags {
+  /** The first `-f` file (where the project is); {@link Flags.files} holds every one, in order. */
   readonly file?: string;
+  /** Every `-f` file, merged in order by the compose-spec rules. */
+  readonly files?: readonly string[];
+  /** False with `--no-build`: never build images of `build:` services. */
+  readonly build: boolean;
   readonly cwd?: string;
   readonly project?: string;
   readonly stack?: string;
@@ -76,6 +50,10 @@ export interface Flags {
   readonly remote: boolean;
   /** `operator --port`. */
   readonly port?: number;
+  /**
+   * Paint output: true when stdout or stderr takes colour (color.ts). The CLI's Io removes colour from
+   * the stream that does not, so a command may paint whatever it writes.
+   */
   readonly color: boolean;
   /** `--all`: every stack of the project. */
   readonly all: boolean;
@@ -84,7 +62,9 @@ export interface Flags {
   readonly follow: boolean;
   /** `--since 10m`, in seconds. */
   readonly sinceSeconds?: number;
+  /** Always false for a command: help is answered by the parser before any command runs. */
   readonly help: boolean;
+  /** Always false for a command: `--version` is answered by the parser. */
   readonly version: boolean;
 }
 
@@ -94,10 +74,13 @@ export interface ParsedArgs {
   readonly flags: Flags;
 }
 
-/** Bad command-line usage: exit 1 with the message and a pointer to `--help`. */
+/**
+ * Bad command-line usage: exit 1 with the message, then a pointer to the help of the command it concerns
+ * (`see stackctl help plan`), added by the CLI's entry point, which knows the command.
+ */
 export class UsageError extends StackctlError {
   constructor(message: string, options: ErrorOptions = {}) {
-    super('USAGE', `${message} (see stackctl --help)`, options);
+    super('USAGE', message, options);
     this.name = 'UsageError';
   }
 }
@@ -115,30 +98,68 @@ export function requireValidStackName(name: string, from: string): string {
   return name;
 }
 
-/** Parses `argv` (without node and script). */
-export function parseCommandLine(argv: readonly string[]): ParsedArgs {
-  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
-  try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err), { cause: err });
-  }
-  const v = parsed.values;
-  const output = (v.output ?? 'text') as OutputFormat;
+/**
+ * Option values as the parser collects them (camel-cased long names; repeatable flags as arrays);
+ * every field is optional because each command accepts only some flags.
+ */
+export interface OptionValues {
+  readonly file?: readonly string[];
+  /** False when `--no-build` was given. */
+  readonly build?: boolean;
+  readonly cwd?: string;
+  readonly project?: string;
+  readonly stack?: string;
+  readonly profile?: readonly string[];
+  readonly output?: string;
+  readonly endpointUrl?: string;
+  readonly region?: string;
+  readonly awsProfile?: string;
+  readonly table?: string;
+  readonly stats?: boolean;
+  readonly explain?: boolean;
+  readonly once?: boolean;
+  readonly wait?: boolean;
+  readonly timeout?: string;
+  readonly image?: readonly string[];
+  readonly yes?: boolean;
+  readonly allowDataLoss?: boolean;
+  readonly fromStdin?: boolean;
+  readonly random?: boolean;
+  readonly force?: boolean;
+  readonly remote?: boolean;
+  readonly port?: string;
+  /** False when `--no-color` was given. */
+  readonly color?: boolean;
+  readonly all?: boolean;
+  readonly out?: string;
+  readonly follow?: boolean;
+  readonly since?: string;
+}
+
+/**
+ * Turns accepted option values into {@link Flags}: parses durations, ports and `--image` pairs, checks
+ * `--stack`, and fills switches a command does not take with false. `color` is the CLI's decision
+ * (color.ts), not the flag.
+ *
+ * @throws {UsageError} when a value is malformed.
+ */
+export function flagsFromOptions(v: OptionValues, color: boolean): Flags {
+  const output = (v.output ?? DEFAULT_OUTPUT) as OutputFormat;
   if (!OUTPUT_FORMATS.includes(output)) {
     throw new UsageError(`--output must be one of ${OUTPUT_FORMATS.join(', ')}, not "${v.output}"`);
   }
   if (v.stack !== undefined) requireValidStackName(v.stack, '--stack');
-  const flags: Flags = {
-    ...(v.file === undefined ? {} : { file: v.file }),
+  return {
+    ...(v.file === undefined || v.file.length === 0 ? {} : { file: v.file[0], files: v.file }),
+    build: v.build ?? true,
     ...(v.cwd === undefined ? {} : { cwd: v.cwd }),
     ...(v.project === undefined ? {} : { project: v.project }),
     ...(v.stack === undefined ? {} : { stack: v.stack }),
     ...(v.profile === undefined ? {} : { profile: v.profile }),
     output,
-    ...(v['endpoint-url'] === undefined ? {} : { endpointUrl: v['endpoint-url'] }),
+    ...(v.endpointUrl === undefined ? {} : { endpointUrl: v.endpointUrl }),
     ...(v.region === undefined ? {} : { region: v.region }),
-    ...(v['aws-profile'] === undefined ? {} : { awsProfile: v['aws-profile'] }),
+    ...(v.awsProfile === undefined ? {} : { awsProfile: v.awsProfile }),
     ...(v.table === undefined ? {} : { table: v.table }),
     stats: v.stats ?? false,
     explain: v.explain ?? false,
@@ -147,21 +168,20 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
     ...(v.timeout === undefined ? {} : { timeoutSeconds: parseDurationFlag(v.timeout) }),
     images: parseImages(v.image ?? []),
     yes: v.yes ?? false,
-    allowDataLoss: v['allow-data-loss'] ?? false,
-    fromStdin: v['from-stdin'] ?? false,
+    allowDataLoss: v.allowDataLoss ?? false,
+    fromStdin: v.fromStdin ?? false,
     random: v.random ?? false,
     force: v.force ?? false,
     remote: v.remote ?? false,
     ...(v.port === undefined ? {} : { port: parsePortFlag(v.port) }),
-    color: !(v['no-color'] ?? false) && process.env.NO_COLOR === undefined && process.stdout.isTTY === true,
+    color,
     all: v.all ?? false,
     ...(v.out === undefined ? {} : { out: v.out }),
     follow: v.follow ?? false,
     ...(v.since === undefined ? {} : { sinceSeconds: parseDurationFlag(v.since, '--since') }),
-    help: v.help ?? false,
-    version: v.version ?? false,
+    help: false,
+    version: false,
   };
-  return { positionals: parsed.positionals, flags };
 }
 
 function parseImages(values: readonly string[]): Record<string, string> {

@@ -6,14 +6,17 @@
  */
 import { createInterface } from 'node:readline/promises';
 import { pathToFileURL } from 'node:url';
-import { parseCommandLine, UsageError } from './args.js';
-import { COMMANDS, HELP } from './commands/index.js';
-import { describeError, EXIT, type ExitCode, type Io } from './output.js';
+import { flagsFromOptions, UsageError } from './args.js';
+import { colorFilteredIo, type StreamColors, streamColors } from './color.js';
+import { describeError, EXIT, type ExitCode, type Io, paint } from './output.js';
+import { CommandUsageError, parseInvocation } from './program.js';
 
 /** The process's own Io: real stdout/stderr/stdin. */
 export const processIo: Io = {
   out: (t) => void process.stdout.write(t),
   err: (t) => void process.stderr.write(t),
+  ...(process.stdout.isTTY ? { outTerminal: { columns: process.stdout.columns ?? 80 } } : {}),
+  ...(process.stderr.isTTY ? { errTerminal: { columns: process.stderr.columns ?? 80 } } : {}),
   async readStdin() {
     const chunks: Buffer[] = [];
     for await (const c of process.stdin) chunks.push(c as Buffer);
@@ -31,31 +34,34 @@ export const processIo: Io = {
   },
 };
 
-/** Runs one command line; never throws: every failure becomes a message on stderr and exit 1. */
+/**
+ * Runs one command line; never throws: every failure becomes a message on stderr and exit 1, a usage
+ * error followed by `see stackctl help CMD`. Colour is decided per stream (color.ts) before anything is
+ * printed, errors included.
+ */
 export async function run(argv: readonly string[], io: Io = processIo): Promise<ExitCode> {
+  const colors = streamColors(io, argv.includes('--no-color'), process.env);
+  const styled = colorFilteredIo(io, colors);
+  let words: readonly string[] | undefined;
   try {
-    const args = parseCommandLine(argv);
-    if (args.flags.version) {
-      io.out('stackctl 0.1.0\n');
-      return EXIT.ok;
-    }
-    const [first, second] = args.positionals;
-    if (first === undefined || first === 'help' || (args.flags.help && first === undefined)) {
-      io.out(HELP);
-      return EXIT.ok;
-    }
-    const command = COMMANDS.find((c) =>
-      c.words.length === 2 ? c.words[0] === first && c.words[1] === second : c.words[0] === first,
-    );
-    if (!command) throw new UsageError(`unknown command "${args.positionals.join(' ')}"`);
-    if (args.flags.help) {
-      io.out(`${command.usage}\n\n${command.summary}\n`);
-      return EXIT.ok;
-    }
-    return await command.run({ ...args, positionals: args.positionals.slice(command.words.length) }, io);
+    const invocation = parseInvocation(argv, styled);
+    if (invocation.kind === 'answered') return invocation.code;
+    words = invocation.command.words;
+    const flags = flagsFromOptions(invocation.options, colors.out || colors.err);
+    return await invocation.command.run({ positionals: invocation.positionals, flags }, styled);
   } catch (err) {
-    io.err(`error: ${describeError(err)}\n`);
+    printError(styled, colors, err, words);
     return EXIT.error;
+  }
+}
+
+/** `error: …` on stderr; a usage error adds where to read about the command. */
+function printError(io: Io, colors: StreamColors, err: unknown, words: readonly string[] | undefined): void {
+  const label = paint(colors.err).red('error:');
+  io.err(`${label} ${describeError(err)}\n`);
+  if (err instanceof UsageError) {
+    const about = err instanceof CommandUsageError ? err.words : (words ?? []);
+    io.err(`see stackctl help${about.length > 0 ? ` ${about.join(' ')}` : ''}\n`);
   }
 }
 

@@ -29,6 +29,16 @@ export interface Io {
   readStdin(): Promise<string>;
   /** Asks a yes/no question on the terminal; false when there is no terminal. */
   confirm(question: string): Promise<boolean>;
+  /**
+   * Set when stderr is an interactive terminal (`process.stderr.isTTY`), with its width: progress is then
+   * redrawn in place instead of printed one line per event. Absent for pipes, files and tests.
+   */
+  readonly errTerminal?: { readonly columns: number };
+  /**
+   * Set when stdout is an interactive terminal (`process.stdout.isTTY`): colour of what goes to stdout is
+   * decided from this, colour of stderr from {@link Io.errTerminal} (color.ts). Absent for pipes and tests.
+   */
+  readonly outTerminal?: { readonly columns: number };
 }
 
 /** Writes a value as JSON (stable, 2-space) or YAML. */
@@ -63,8 +73,8 @@ function describeErrorText(err: unknown): string {
     // format them from their fields, which both shapes have.
     const problems = (err as { problems?: readonly ProblemLike[] }).problems;
     if (problems && problems.length > 0) {
-      const lines = problems.map((p) => `  ${formatProblem(p.message, p.location, p.field)}`);
-      return `${err.message.split('\n')[0]}\n${lines.join('\n')}`;
+      const texts = problems.map((p) => formatProblem(p.message, p.location, p.field));
+      return `${problemListHeading(err.message, texts)}\n${texts.map((t) => `  ${t}`).join('\n')}`;
     }
     return err.describe();
   }
@@ -73,6 +83,17 @@ function describeErrorText(err: unknown): string {
     return `${err.name}: ${message}`;
   }
   return String(err);
+}
+
+/**
+ * The line above a problem list: the message's first line when it is a heading (`stack file … is invalid
+ * (2 problems):`), or a count when the message is only the problems themselves (ComposeError), whose
+ * first line would otherwise print the first problem twice.
+ */
+function problemListHeading(message: string, problemTexts: readonly string[]): string {
+  const first = message.split('\n')[0] ?? '';
+  if (!problemTexts.some((t) => t === first.trim() || first.trim().endsWith(t))) return first;
+  return problemTexts.length === 1 ? '1 problem:' : `${problemTexts.length} problems:`;
 }
 
 /** ANSI styling that turns itself off when colour is off. */

@@ -38,7 +38,10 @@ export interface OperatorConfig {
   readonly table: string;
   /** Region of the state table (stacks carry their own regions). */
   readonly region: string;
-  /** AWS endpoint override (moto, LocalStack). */
+  /**
+   * `--endpoint-url` only: set on every client, it beats everything else. `AWS_ENDPOINT_URL` (and
+   * `AWS_ENDPOINT_URL_<SERVICE>`, the config file's `endpoint_url`) the SDK reads itself.
+   */
   readonly endpoint?: string;
   readonly concurrency: number;
   readonly pollMs: number;
@@ -139,12 +142,10 @@ export function defaultOwner(): string {
  */
 export function readOperatorConfig(env: Env, overrides: Partial<OperatorConfig> = {}): OperatorConfig {
   const E = OPERATOR_ENV;
-  const endpoint = env.AWS_ENDPOINT_URL;
   const seconds = 1000;
   const base: OperatorConfig = {
     table: env[E.table] || DEFAULT_TABLE_NAME,
     region: env[E.region] || env.AWS_REGION || env.AWS_DEFAULT_REGION || '',
-    ...(endpoint ? { endpoint } : {}),
     concurrency: number(env, E.concurrency, DEFAULT_CONCURRENCY, 1),
     pollMs: number(env, E.pollMs, DEFAULT_POLL_MS, 0.05, seconds),
     resyncMs: number(env, E.resyncMs, DEFAULT_RESYNC_MS, 0.1, seconds),

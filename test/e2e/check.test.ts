@@ -102,7 +102,10 @@ interface DriftJson {
   }[];
 }
 
-type StatusJson = { health: string; publicUrls: string[]; brokenEdges: { edge: string; reason: string }[] }[];
+type StatusJson = {
+  kind: 'StatusReport';
+  stacks: { health: string; publicUrls: string[]; brokenEdges: { edge: string; reason: string }[] }[];
+};
 
 let env: DataEnv;
 let dir: string;
@@ -209,7 +212,7 @@ async function expectBrokenThenRestored(
   expect(stack?.health).toBe('Degraded');
   expect(stack?.wiring?.broken.map((b) => [b.edge, b.check])).toContainEqual([name, failing]);
   const status = await cli('status', '--stack', 'dev', '--output', 'json');
-  const row = parseJson<StatusJson>(status)[0];
+  const row = parseJson<StatusJson>(status).stacks[0];
   expect(row?.health).toBe('Degraded');
   expect(row?.brokenEdges.map((b) => b.edge)).toContain(name);
 
@@ -255,7 +258,7 @@ describe('stackctl check on a deployed app', () => {
       expect(text.out).toMatch(/web → api:8080\s+private\s+✓\s+✓\s+-/);
 
       const status = await cli('status', '--stack', 'dev', '--output', 'json');
-      const row = parseJson<StatusJson>(status)[0];
+      const row = parseJson<StatusJson>(status).stacks[0];
       expect(row?.health).toBe('Healthy');
       expect(row?.publicUrls).toEqual(urls);
       expect(row?.brokenEdges).toEqual([]);

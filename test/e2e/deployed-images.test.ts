@@ -2,7 +2,7 @@
  * End to end, against a real moto server: a `build:` service deployed with `reconcile --image` is
  * remembered in the state table (layer `deployed`), so `plan`, `drift` and `status` without `--image`
  * see the deployed image (no "has no image" failure, no false drift), and `plan --image` with another
- * tag shows exactly that image change.
+ * tag shows exactly that image change. (`--no-build` keeps the build step out: this app has no Dockerfile.)
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -41,8 +41,8 @@ describe('a build: service deployed with --image', () => {
     bx = env.cliIn(dir);
   });
 
-  it('has no image before any deploy: plan says so', async () => {
-    const res = await bx('plan', '--stack', 'dev');
+  it('has no image before any deploy: plan --no-build says so', async () => {
+    const res = await bx('plan', '--stack', 'dev', '--no-build');
 
     expect(res.code).toBe(1);
     expect(res.err).toContain('has no image');
@@ -57,15 +57,25 @@ describe('a build: service deployed with --image', () => {
   });
 
   it.each([
-    { reason: 'plan renders the deployed image and finds nothing to change', args: ['plan'] },
+    { reason: 'plan renders the deployed image and finds nothing to change', args: ['plan', '--no-build'] },
     { reason: 'drift compares against the deployed image', args: ['drift'] },
     { reason: 'status reads the stack without repeating --image', args: ['status'] },
-    { reason: 'a second reconcile redeploys the same image: nothing changes', args: ['reconcile', '--once'] },
+    {
+      reason: 'a second reconcile redeploys the same image: nothing changes',
+      args: ['reconcile', '--once', '--no-build'],
+    },
   ])('without --image: $reason', async ({ args }) => {
     const res = await bx(...args, '--stack', 'dev');
 
     expect(res.code, res.out + res.err).toBe(0);
     expect(res.err).not.toContain('has no image');
+  });
+
+  it('without --no-build, plan would build from source and says why it cannot (no Dockerfile), before any AWS call', async () => {
+    const res = await bx('plan', '--stack', 'dev');
+
+    expect(res.code).toBe(1);
+    expect(res.err).toMatch(/Dockerfile/);
   });
 
   it('plan --image with another tag shows exactly the image change', async () => {

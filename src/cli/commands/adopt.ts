@@ -9,6 +9,7 @@ import type { Plan, PlanStep } from '../../diff/types.js';
 import { StackctlError } from '../../errors.js';
 import { type AdoptionPlan, adoptResource, planAdoption } from '../../reconcilers/adopt-plan.js';
 import { UsageError } from '../args.js';
+import { jsonDocument } from '../json-document.js';
 import { EXIT } from '../output.js';
 import { openAwsSession, printJson, printStats, stateTableName } from './aws-context.js';
 import { loadFromFlags, requireStack } from './common.js';
@@ -55,7 +56,16 @@ export const adoptCommand: Command = {
     const json = flags.output === 'json';
     const what = `${kind} ${logicalId} (${adoption.observed.physicalId})`;
     if (adoption.alreadyManaged) {
-      if (json) printJson(io, { adopted: false, alreadyManaged: true, plan: planToJsonValue(preview) });
+      if (json)
+        printJson(
+          io,
+          jsonDocument('Adoption', {
+            adopted: false,
+            alreadyManaged: true,
+            physicalId: adoption.observed.physicalId,
+            plan: planToJsonValue(preview),
+          }),
+        );
       else io.out(`${what} is already managed by stack ${desired.stack}; nothing to adopt.\n`);
       return EXIT.ok;
     }
@@ -71,11 +81,15 @@ export const adoptCommand: Command = {
     }
     await adoptResource({ plan: adoption, desired, clients, table: stateTableName(flags) });
     if (json) {
-      printJson(io, {
-        adopted: true,
-        physicalId: adoption.observed.physicalId,
-        plan: planToJsonValue(preview),
-      });
+      printJson(
+        io,
+        jsonDocument('Adoption', {
+          adopted: true,
+          alreadyManaged: false,
+          physicalId: adoption.observed.physicalId,
+          plan: planToJsonValue(preview),
+        }),
+      );
     } else {
       io.out(`Adopted ${what} into ${desired.project}/${desired.stack}.\n`);
       if (adoption.action.type === 'update') {

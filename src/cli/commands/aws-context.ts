@@ -1,16 +1,14 @@
 /**
  * Builds what AWS-calling commands share: the client bundle (region, profile, endpoint), the call
- * accounting behind `--stats`, and progress printing.
+ * accounting behind `--stats`, and progress printing (progress-printer.ts, re-exported here).
  *
  * @module
  */
-import { CallStats, createAwsClients, formatStatsTable } from '../../aws/index.js';
+import { CallStats, createAwsClients, formatStatsTable, profileRegion } from '../../aws/index.js';
 import type { AwsClients } from '../../aws/types.js';
-import type { ProgressEvent } from '../../reconcilers/engine-types.js';
-import { RunningSteps, STEP_HEARTBEAT_MS } from '../../reconcilers/running-steps.js';
 import { DEFAULT_TABLE_NAME } from '../../state/index.js';
 import type { Flags } from '../args.js';
-import { formatData, type Io, paint } from '../output.js';
+import { formatData, type Io } from '../output.js';
 
 /** Clients plus the stats that count their calls. */
 export interface AwsSession {
@@ -33,12 +31,15 @@ export function commandDeadlineMs(flags: Pick<Flags, 'timeoutSeconds'>): number 
 }
 
 /**
- * Creates clients for `region`, honouring `--endpoint-url` / `AWS_ENDPOINT_URL` and `--aws-profile`,
- * with the command's deadline ({@link commandDeadlineMs}) on every call.
+ * Creates clients for `region`, with the command's deadline ({@link commandDeadlineMs}) on every call.
+ * Only the explicit overrides are set: `--endpoint-url` (beats every endpoint setting) and
+ * `--aws-profile`. Everything else (`AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`, the config file's
+ * `endpoint_url`, `AWS_PROFILE`, `AWS_RETRY_MODE`, `AWS_MAX_ATTEMPTS`, credentials) the SDK resolves
+ * itself, as it does for the AWS CLI.
  */
 export function openAwsSession(flags: Flags, region: string): AwsSession {
   const stats = new CallStats();
-  const endpoint = flags.endpointUrl ?? process.env.AWS_ENDPOINT_URL;
+  const endpoint = flags.endpointUrl;
   const clients = createAwsClients({
     region,
     stats,
@@ -47,6 +48,64 @@ export function openAwsSession(flags: Flags, region: string): AwsSession {
     ...(flags.awsProfile ? { profile: flags.awsProfile } : {}),
   });
   return { clients, stats };
+}
+
+/** Where a region came from, in precedence order (see {@link resolveRegion}). */
+export type RegionSource =
+  | 'flag'
+  | 'table-env'
+  | 'stack'
+  | 'AWS_REGION'
+  | 'AWS_DEFAULT_REGION'
+  | 'profile'
+  | 'default';
+
+/** A region and the setting that chose it, so messages can say why a command went where it did. */
+export interface RegionChoice {
+  readonly value: string;
+  readonly source: RegionSource;
+}
+
+/** What, besides flags and the environment, can name a region. */
+export interface RegionInputs {
+  /** `STACKCTL_TABLE_REGION`'s value when the region is the state table's (that variable is for it only). */
+  readonly tableRegion?: string | undefined;
+  /** The stack's own region (its stack file's `region:`). */
+  readonly stackRegion?: string | undefined;
+  /** The last resort when nothing else names one (`init` writes `us-east-1`). @default none */
+  readonly fallback?: string;
+  /** @default process.env */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** @default the SDK's config-file reader ({@link profileRegion}) */
+  readonly readProfileRegion?: (profile?: string) => Promise<string | undefined>;
+}
+
+/**
+ * The one region precedence of every command: `--region` > `STACKCTL_TABLE_REGION` (state table only)
+ * > the stack file's `region:` > `AWS_REGION` > `AWS_DEFAULT_REGION` (the AWS CLI's name; the SDK v3
+ * ignores it) > `region` of the profile (`--aws-profile`, else `AWS_PROFILE`, else `default`) in the
+ * AWS config file > `fallback`. Undefined when none names one.
+ *
+ * @example await resolveRegion(flags, { stackRegion: 'eu-west-1' }) // { value: 'eu-west-1', source: 'stack' }
+ */
+export async function resolveRegion(
+  flags: Pick<Flags, 'region' | 'awsProfile'>,
+  inputs: RegionInputs = {},
+): Promise<RegionChoice | undefined> {
+  const env = inputs.env ?? process.env;
+  const layers: readonly (readonly [RegionSource, string | undefined])[] = [
+    ['flag', flags.region],
+    ['table-env', inputs.tableRegion],
+    ['stack', inputs.stackRegion],
+    ['AWS_REGION', env.AWS_REGION],
+    ['AWS_DEFAULT_REGION', env.AWS_DEFAULT_REGION],
+  ];
+  for (const [source, value] of layers) {
+    if (value?.trim()) return { value: value.trim(), source };
+  }
+  const fromProfile = await (inputs.readProfileRegion ?? profileRegion)(flags.awsProfile || env.AWS_PROFILE);
+  if (fromProfile) return { value: fromProfile, source: 'profile' };
+  return inputs.fallback ? { value: inputs.fallback, source: 'default' } : undefined;
 }
 
 /** The state table name: `--table`, `STACKCTL_TABLE`, or the default. */
@@ -66,68 +125,10 @@ export function statsJson(stats: CallStats): unknown {
   return { totals: stats.totals(), calls: stats.snapshot() };
 }
 
-/** Options for {@link progressPrinter}. */
-export interface ProgressPrinterOptions {
-  /** How often the steps still running are listed. @default STEP_HEARTBEAT_MS (30 s) */
-  readonly heartbeatMs?: number;
-}
-
-/**
- * A progress printer for engine events: one line per started, retried and finished resource, on
- * stderr, and every {@link STEP_HEARTBEAT_MS} one line per step still running (how long, and what it
- * waits on), so CI logs of a ten-minute database create are never silent. The heartbeat timer runs
- * only while a step is in flight and never keeps the process alive.
- */
-export function progressPrinter(
-  io: Io,
-  flags: Flags,
-  options: ProgressPrinterOptions = {},
-): (event: ProgressEvent) => void {
-  const c = paint(flags.color);
-  const running = new RunningSteps(Date.now);
-  const heartbeatMs = options.heartbeatMs ?? STEP_HEARTBEAT_MS;
-  let timer: ReturnType<typeof setInterval> | undefined;
-  const beat = (): void => {
-    for (const s of running.snapshot()) {
-      const waiting = s.waitingOn ? `; waiting on ${s.waitingOn}` : '';
-      const label = `${s.action.padEnd(7)} ${s.kind} ${s.logicalId}`;
-      io.err(
-        `  ${c.dim('…')} ${label} ${c.dim(`still running (${Math.round(s.runningForMs / 1000)}s${waiting})`)}\n`,
-      );
-    }
-  };
-  const arm = (): void => {
-    if (running.size > 0 && timer === undefined) timer = setInterval(beat, heartbeatMs).unref();
-    if (running.size === 0 && timer !== undefined) {
-      clearInterval(timer);
-      timer = undefined;
-    }
-  };
-  return (e) => {
-    const label = `${e.action.padEnd(7)} ${e.kind} ${e.logicalId}`;
-    const finished = running.observe(e);
-    arm();
-    switch (e.type) {
-      case 'start':
-        io.err(`  ${c.dim('…')} ${label}\n`);
-        return;
-      case 'done': {
-        const ms = finished?.durationMs ?? 0;
-        io.err(`  ${c.green('✓')} ${label} ${c.dim(`(${(ms / 1000).toFixed(1)}s)`)}\n`);
-        return;
-      }
-      case 'retry':
-        io.err(`  ${c.yellow('↻')} ${label}: ${e.message ?? 'retrying'}\n`);
-        return;
-      case 'failed':
-        io.err(`  ${c.red('✗')} ${label}: ${e.message ?? 'failed'}\n`);
-        return;
-      case 'blocked':
-        io.err(`  ${c.yellow('-')} ${label}: ${e.message ?? 'blocked'}\n`);
-        return;
-    }
-  };
-}
+export {
+  type ProgressPrinterOptions,
+  progressPrinter,
+} from './progress-printer.js';
 
 /** Writes a JSON document to stdout. */
 export function printJson(io: Io, value: unknown): void {

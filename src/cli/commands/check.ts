@@ -8,6 +8,7 @@
  */
 import { formatWiringText, wiringEdges, wiringOk, wiringReportToJsonValue } from '../../diff/wiring/index.js';
 import { checkWiring } from '../../reconcilers/check-wiring.js';
+import { jsonDocument } from '../json-document.js';
 import { EXIT, type ExitCode, formatData, printWarnings } from '../output.js';
 import { openAwsSession, printJson, printStats } from './aws-context.js';
 import { loadFromFlags, requireStack } from './common.js';
@@ -28,8 +29,9 @@ export const checkCommand: Command = {
       edges: wiringEdges(project.resolved),
       clients,
     });
-    if (flags.output === 'json') printJson(io, wiringReportToJsonValue(report));
-    else if (flags.output === 'yaml') io.out(formatData(wiringReportToJsonValue(report), 'yaml'));
+    const doc = (): object => jsonDocument('WiringReport', wiringReportToJsonValue(report) as object);
+    if (flags.output === 'json') printJson(io, doc());
+    else if (flags.output === 'yaml') io.out(formatData(doc(), 'yaml'));
     else {
       io.out(formatWiringText(report, { color: flags.color }));
       printStats(io, flags, stats);

@@ -19,6 +19,7 @@ import { isNotFound } from '../../aws/index.js';
 import { MANAGED_BY, TAG_KEYS } from '../../desired/resource-types.js';
 import { configParameterName } from '../../observed/secrets.js';
 import { UsageError } from '../args.js';
+import { jsonDocument } from '../json-document.js';
 import { EXIT, formatData } from '../output.js';
 import { openAwsSession, printStats } from './aws-context.js';
 import { loadFromFlags, requireStack } from './common.js';
@@ -119,7 +120,18 @@ export const configLsCommand: Command = {
     const { desired, keys } = await listConfig(flags);
     const missing = desired.requiredSecrets.filter((k) => !keys.includes(k));
     if (flags.output === 'json')
-      io.out(formatData({ keys, required: desired.requiredSecrets, missing }, 'json'));
+      io.out(
+        formatData(
+          jsonDocument('ConfigList', {
+            project: desired.project,
+            stack: desired.stack,
+            keys,
+            required: desired.requiredSecrets,
+            missing,
+          }),
+          'json',
+        ),
+      );
     else {
       for (const k of keys)
         io.out(`${k}${desired.requiredSecrets.includes(k) ? '' : '  (not used by the compose file)'}\n`);

@@ -20,6 +20,7 @@ import type { StackFile } from '../../desired/stack-types.js';
 import { StackctlError } from '../../errors.js';
 import type { Flags } from '../args.js';
 import { UsageError } from '../args.js';
+import { resolveRegion } from './aws-context.js';
 import { loadFromFlags, loadOptionsFromFlags } from './common.js';
 
 /**
@@ -162,8 +163,7 @@ async function composeLessTarget(
 ): Promise<DestroyTarget> {
   const dir = projectDir(flags);
   const stackFile = findStackFileIn(dir, stack);
-  const env = process.env;
-  const region = flags.region ?? stackFile?.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  const region = (await resolveRegion(flags, { stackRegion: stackFile?.region }))?.value;
   if (region === undefined) {
     throw new UsageError(
       `${cause.message}; without a compose or stack file, destroy finds stack ${stack} by its tags and the state table once told its region: pass --region REGION (or set AWS_REGION), and -p PROJECT`,

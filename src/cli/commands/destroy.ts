@@ -7,6 +7,7 @@ import { formatPlanText, planToJsonValue } from '../../diff/index.js';
 import { StackctlError } from '../../errors.js';
 import { planPass, reconcilePass } from '../../reconcilers/reconcile-stack.js';
 import type { StackRef } from '../../state/index.js';
+import { jsonDocument } from '../json-document.js';
 import { EXIT, paint } from '../output.js';
 import {
   openAwsSession,
@@ -26,6 +27,7 @@ import {
   settleSpecAfterDestroy,
 } from './destroy-state.js';
 import { discoverStackProjects, loadDestroyTarget } from './destroy-target.js';
+import { passCounts, stepResultJson } from './pass-summary.js';
 import { reportExitCode } from './reconcile.js';
 import { actor, openStateSession } from './remote-context.js';
 import type { Command } from './types.js';
@@ -50,7 +52,7 @@ export const destroyCommand: Command = {
       project: desired.project,
       stack: desired.stack,
     };
-    const specSession = openStateSession(flags, desired.region);
+    const specSession = await openStateSession(flags, desired.region);
     const specRef: StackRef = {
       ...journalRef,
       client: specSession.clients.dynamodb,
@@ -110,14 +112,23 @@ export const destroyCommand: Command = {
       ? await settleSpecAfterDestroy(specRef, paused, result.report, by)
       : { action: 'none' };
     if (json) {
-      printJson(io, {
-        plan: planToJsonValue(result.plan),
-        results: result.report.results,
-        summary: result.report.summary,
-        ok: result.report.ok,
-        operatorSpec: specOutcome,
-        ...(flags.stats ? { stats: statsJson(stats) } : {}),
-      });
+      printJson(
+        io,
+        jsonDocument('DestroyResult', {
+          project: desired.project,
+          stack: desired.stack,
+          ok: result.report.ok,
+          counts: passCounts(result.report),
+          summary: result.report.summary,
+          plan: planToJsonValue(result.plan),
+          results: result.report.results.map(stepResultJson),
+          operatorSpec: {
+            action: specOutcome.action,
+            generation: 'generation' in specOutcome ? specOutcome.generation : null,
+          },
+          stats: flags.stats ? statsJson(stats) : null,
+        }),
+      );
     } else {
       const c = paint(flags.color);
       const s = result.report.summary;

@@ -5,6 +5,7 @@
  */
 import { isNotFound } from '../../aws/index.js';
 import { listEvents, type StackEvent } from '../../state/index.js';
+import { jsonDocument, orNull } from '../json-document.js';
 import { EXIT, formatData, paint } from '../output.js';
 import { openAwsSession, stateTableName } from './aws-context.js';
 import { loadFromFlags, requireStack } from './common.js';
@@ -34,7 +35,18 @@ export const eventsCommand: Command = {
     }
     const ordered = [...events].reverse();
     if (flags.output === 'json' || flags.output === 'yaml') {
-      io.out(formatData(ordered, flags.output));
+      const doc = jsonDocument('EventList', {
+        project: desired.project,
+        stack: desired.stack,
+        events: ordered.map((e) => ({
+          at: e.at,
+          type: e.type,
+          reason: e.reason,
+          message: e.message,
+          logicalId: orNull(e.logicalId),
+        })),
+      });
+      io.out(formatData(doc, flags.output));
       return EXIT.ok;
     }
     if (ordered.length === 0) {

@@ -1,5 +1,6 @@
 /**
- * The command table and the top-level help.
+ * The command table: every command, in help order. Their flags, arguments and examples are declared in
+ * ../command-flags.ts; the parser and help are built from both (../program.ts).
  *
  * @module
  */
@@ -57,25 +58,3 @@ export const COMMANDS: readonly Command[] = [
   operatorInstallCommand,
   operatorCommand,
 ];
-
-/** `stackctl --help`. */
-export const HELP = `stackctl: one compose.yaml, many isolated AWS stacks, each kept exactly as declared.
-
-Usage: stackctl <command> [flags]
-
-Commands:
-${COMMANDS.map((c) => `  ${c.usage}\n      ${c.summary}`).join('\n')}
-
-Global flags:
-  -f, --file FILE        compose file (default: compose.yaml in the project directory)
-  -C, --cwd DIR          project directory (default: the current directory)
-  -p, --project NAME     project name (default: stack file project, compose name:, directory name)
-  -s, --stack NAME       stack (.stackctl/NAME.yaml)
-      --profile NAME     enable a compose profile (repeatable)
-  -o, --output FORMAT    text (default), json, yaml, markdown or html where the command supports it
-      --endpoint-url URL AWS endpoint (also AWS_ENDPOINT_URL), e.g. a local moto server
-      --region R         override the stack file's region
-      --no-color         plain output (also NO_COLOR)
-
-Exit codes: 0 valid / in sync / wired, 1 error, 2 changes or drift pending, or an edge broken (check).
-`;

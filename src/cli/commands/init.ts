@@ -7,10 +7,11 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { loadCompose } from '../../desired/compose/index.js';
 import { findComposeFile, stackDirOf } from '../../desired/load-project.js';
-import { renderStackFileTemplate } from '../../desired/stack/index.js';
+import { renderStackFileTemplate, TEMPLATE_DEFAULT_REGION } from '../../desired/stack/index.js';
 import { StackctlError } from '../../errors.js';
 import { requireValidStackName } from '../args.js';
 import { EXIT } from '../output.js';
+import { resolveRegion } from './aws-context.js';
 import type { Command } from './types.js';
 
 /** The stack `init` writes when `--stack` is not given. */
@@ -26,6 +27,18 @@ export function stackFileTarget(dir: string, stack: string): string {
     throw new StackctlError('STACK_NAME_INVALID', `stack file ${file} would be written outside ${dir}`);
   }
   return file;
+}
+
+/**
+ * Services compose gives `build:` and no `image:`: stackctl does not build images yet, so the stack file
+ * `init` writes says, for each, where the image must come from.
+ */
+export function buildOnlyServices(
+  services: Readonly<Record<string, { readonly image?: string; readonly build?: unknown }>>,
+): readonly string[] {
+  return Object.entries(services)
+    .filter(([, s]) => s.build !== undefined && !s.image)
+    .map(([name]) => name);
 }
 
 /** `init [--stack S]`. */
@@ -48,16 +61,24 @@ export const initCommand: Command = {
     if (existsSync(file) && !flags.force) {
       throw new StackctlError('STACK_EXISTS', `${file} already exists; pass --force to overwrite it`);
     }
+    // --region > AWS_REGION > AWS_DEFAULT_REGION > the profile's region > us-east-1 (aws-context.ts).
+    const region = await resolveRegion(flags, { fallback: TEMPLATE_DEFAULT_REGION });
+    const buildOnly = buildOnlyServices(compose.services);
     mkdirSync(dir, { recursive: true });
     writeFileSync(
       file,
       renderStackFileTemplate({
         stack,
-        ...(flags.region ? { region: flags.region } : {}),
+        ...(region ? { region: region.value } : {}),
         services: Object.keys(compose.services),
+        buildOnly,
       }),
     );
     io.out(`wrote ${file}\n`);
+    for (const name of buildOnly)
+      io.out(
+        `  ${name}: compose only has \`build:\`; set its image in ${file} or pass --image ${name}=REF to plan/reconcile\n`,
+      );
     return EXIT.ok;
   },
 };

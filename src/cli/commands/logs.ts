@@ -12,6 +12,7 @@ import {
   type ServiceLogLine,
 } from '../../observed/service-logs.js';
 import { UsageError } from '../args.js';
+import { jsonDocument } from '../json-document.js';
 import { EXIT, type Io } from '../output.js';
 import { openAwsSession } from './aws-context.js';
 import { loadFromFlags, requireStack } from './common.js';
@@ -33,7 +34,8 @@ function printer(io: Io, json: boolean, width: number): (lines: readonly Service
     for (const l of lines) {
       if (json) {
         const at = new Date(l.timestamp).toISOString();
-        io.out(`${JSON.stringify({ timestamp: at, service: l.service, message: l.message })}\n`);
+        const line = jsonDocument('LogLine', { timestamp: at, service: l.service, message: l.message });
+        io.out(`${JSON.stringify(line)}\n`);
       } else io.out(`${l.service.padEnd(width)} | ${new Date(l.timestamp).toISOString()} ${l.message}\n`);
     }
   };

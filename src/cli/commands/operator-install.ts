@@ -17,6 +17,7 @@ import { ensureStateTable } from '../../state/index.js';
 import { UsageError } from '../args.js';
 import { EXIT, paint } from '../output.js';
 import { openAwsSession, printStats, progressPrinter, stateTableName } from './aws-context.js';
+import { publishOperatorImage } from './build-step.js';
 import { reportExitCode } from './reconcile.js';
 import type { Command } from './types.js';
 
@@ -98,7 +99,7 @@ export const operatorInstallCommand: Command = {
   words: ['operator', 'install'],
   usage: 'stackctl operator install --region R [--image operator=REF] [--table T] [--stats]',
   summary:
-    'Deploys the operator as an ECS service (two replicas, its own VPC, least-privilege task role) with the same reconciler, creating the state table if needed. Re-run to upgrade (new --image) or repair; it is idempotent.',
+    'Deploys the operator as an ECS service (two replicas, its own VPC, least-privilege task role) with the same reconciler, creating the state table if needed. Without --image it builds deploy/Dockerfile (local Docker, else CodeBuild) and pushes it to ECR repository stackctl/operator, unless that image is already there. Re-run to upgrade (new --image) or repair; it is idempotent.',
   async run({ flags }, io) {
     if (!flags.region)
       throw new UsageError('operator install needs --region (where the operator and its table run)');
@@ -106,11 +107,12 @@ export const operatorInstallCommand: Command = {
     if (unknown.length > 0)
       throw new UsageError(`--image takes ${OPERATOR_SERVICE}=REF, not ${unknown.join(', ')}`);
     const table = stateTableName(flags);
-    const { desired, finalSnapshot } = renderOperatorStack({
-      region: flags.region,
-      table,
-      images: flags.images,
-    });
+    // No image given: build deploy/Dockerfile and push it to the project's ECR repository (build-step.ts).
+    const images =
+      flags.images[OPERATOR_SERVICE] || process.env.STACKCTL_OPERATOR_IMAGE
+        ? flags.images
+        : { [OPERATOR_SERVICE]: (await publishOperatorImage(flags, flags.region, io)).imageRef };
+    const { desired, finalSnapshot } = renderOperatorStack({ region: flags.region, table, images });
     const { clients, stats } = openAwsSession(flags, flags.region);
     await ensureStateTable(clients.dynamodb, table);
     io.err(`installing the stackctl operator in ${flags.region} (state table ${table})\n`);

@@ -40,7 +40,8 @@ export const operatorCommand: Command = {
   summary:
     'Runs the operator: watches the state table, reconciles every pushed stack under per-stack leases, serves /healthz, /readyz, /metrics and a status page; drains on SIGTERM.',
   async run({ flags }, io) {
-    const endpoint = flags.endpointUrl ?? process.env.AWS_ENDPOINT_URL;
+    // Only the flag: the SDK reads AWS_ENDPOINT_URL(_<SERVICE>) and the config file's endpoint_url itself.
+    const endpoint = flags.endpointUrl;
     const config = readOperatorConfig(process.env, {
       ...(flags.port !== undefined ? { port: flags.port } : {}),
       ...(flags.table ? { table: flags.table } : {}),

@@ -3,14 +3,17 @@
  *
  * @module
  */
+
+import { formatPlanMarkdown } from '../../diff/format-plan-markdown.js';
 import { formatPlanText, planToJsonValue } from '../../diff/index.js';
 import type { Plan } from '../../diff/types.js';
 import { type PreflightProblem, preflightLines, preflightProblems } from '../../reconcilers/preflight.js';
 import { planPass } from '../../reconcilers/reconcile-stack.js';
+import { jsonDocument } from '../json-document.js';
 import { EXIT, type ExitCode, paint, printWarnings } from '../output.js';
 import { openAwsSession, printJson, printStats, statsJson } from './aws-context.js';
+import { loadWithBuiltImages } from './build-step.js';
 import { requireStack } from './common.js';
-import { loadWithDeployedImages } from './deployed-images.js';
 import type { Command } from './types.js';
 
 /**
@@ -26,11 +29,15 @@ export function planExitCode(plan: Plan, preflight: readonly PreflightProblem[] 
 /** `plan --stack S`. */
 export const planCommand: Command = {
   words: ['plan'],
-  usage: 'stackctl plan --stack S [--output text|json] [--image svc=ref] [--allow-data-loss] [--stats]',
+  usage:
+    'stackctl plan --stack S [--output text|json|markdown] [--image svc=ref] [--allow-data-loss] [--stats]',
   summary:
     'Observes the stack in AWS and prints what reconcile would change: + create, ~ update (old → new), -/+ replace (reason), - delete, and the preflight problems (conflicts, missing hosted zones) that would stop reconcile before any change. Exit 0 no changes, 2 changes, 1 error, conflict or preflight problem.',
   async run({ flags }, io) {
-    const project = await loadWithDeployedImages(flags, requireStack(flags));
+    const { project } = await loadWithBuiltImages(flags, requireStack(flags), io, {
+      apply: false,
+      build: flags.build,
+    });
     printWarnings(io, project.resolved.warnings);
     const { clients, stats } = openAwsSession(flags, project.desired.region);
     const { plan } = await planPass({
@@ -41,11 +48,18 @@ export const planCommand: Command = {
     });
     const preflight = await preflightProblems({ clients, project: project.desired.project, plan });
     if (flags.output === 'json') {
-      printJson(io, {
-        ...planToJsonValue(plan),
-        preflight,
-        ...(flags.stats ? { stats: statsJson(stats) } : {}),
-      });
+      printJson(
+        io,
+        jsonDocument('Plan', {
+          ...planToJsonValue(plan),
+          preflight,
+          stats: flags.stats ? statsJson(stats) : null,
+        }),
+      );
+    } else if (flags.output === 'markdown') {
+      io.out(formatPlanMarkdown(plan));
+      if (preflight.length > 0)
+        io.out(`\n**reconcile would stop before any change:**\n\n${preflightLines(preflight)}\n`);
     } else {
       io.out(formatPlanText(plan, { color: flags.color }));
       if (preflight.length > 0) {

@@ -8,6 +8,7 @@ import type { Plan } from '../../diff/types.js';
 import { StackctlError } from '../../errors.js';
 import { prunePass, pruneSteps } from '../../reconcilers/prune.js';
 import { planPass } from '../../reconcilers/reconcile-stack.js';
+import { jsonDocument } from '../json-document.js';
 import { EXIT, paint } from '../output.js';
 import {
   openAwsSession,
@@ -18,6 +19,7 @@ import {
   statsJson,
 } from './aws-context.js';
 import { loadFromFlags, requireStack } from './common.js';
+import { passCounts, stepResultJson } from './pass-summary.js';
 import { reportExitCode } from './reconcile.js';
 import type { Command } from './types.js';
 
@@ -42,7 +44,20 @@ export const pruneCommand: Command = {
     const steps = pruneSteps(preview.plan, desired);
     const orphans: Plan = { ...preview.plan, steps, summary: summarize(steps) };
     if (steps.length === 0) {
-      if (json) printJson(io, { plan: planToJsonValue(orphans), results: [], ok: true });
+      if (json)
+        printJson(
+          io,
+          jsonDocument('PruneResult', {
+            project: desired.project,
+            stack: desired.stack,
+            ok: true,
+            counts: null,
+            summary: null,
+            plan: planToJsonValue(orphans),
+            results: [],
+            stats: flags.stats ? statsJson(stats) : null,
+          }),
+        );
       else io.out(`Nothing to prune: stack ${desired.stack} has no unmanaged resources.\n`);
       return EXIT.ok;
     }
@@ -64,13 +79,19 @@ export const pruneCommand: Command = {
       ...(json ? {} : { onProgress: progressPrinter(io, flags) }),
     });
     if (json) {
-      printJson(io, {
-        plan: planToJsonValue(orphans),
-        results: result.report.results,
-        summary: result.report.summary,
-        ok: result.report.ok,
-        ...(flags.stats ? { stats: statsJson(stats) } : {}),
-      });
+      printJson(
+        io,
+        jsonDocument('PruneResult', {
+          project: desired.project,
+          stack: desired.stack,
+          ok: result.report.ok,
+          counts: passCounts(result.report),
+          summary: result.report.summary,
+          plan: planToJsonValue(orphans),
+          results: result.report.results.map(stepResultJson),
+          stats: flags.stats ? statsJson(stats) : null,
+        }),
+      );
     } else {
       const c = paint(flags.color);
       const s = result.report.summary;

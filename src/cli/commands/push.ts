@@ -8,6 +8,7 @@
  */
 import { toStoredSpec } from '../../operator/stored-spec.js';
 import { appendEvent, ensureStateTable, getSpec, putSpec, type StackRef } from '../../state/index.js';
+import { jsonDocument } from '../json-document.js';
 import { EXIT, type ExitCode, type Io, printWarnings } from '../output.js';
 import { printJson } from './aws-context.js';
 import { loadFromFlags, requireStack } from './common.js';
@@ -27,7 +28,7 @@ export const pushCommand: Command = {
     const project = loadFromFlags(flags, requireStack(flags));
     printWarnings(io, project.resolved.warnings);
     const { desired } = project;
-    const session = openStateSession(flags, desired.region);
+    const session = await openStateSession(flags, desired.region);
     await ensureStateTable(session.clients.dynamodb, session.table);
     const ref: StackRef = {
       client: session.clients.dynamodb,
@@ -69,14 +70,29 @@ export const pushCommand: Command = {
       });
       code = outcome.converged ? EXIT.ok : EXIT.error;
       if (json)
-        printJson(io, {
+        printJson(
+          io,
+          jsonDocument('PushResult', {
+            project: desired.project,
+            stack: desired.stack,
+            generation: record.generation,
+            waited: true,
+            converged: outcome.converged,
+            last: outcome.last,
+          }),
+        );
+    } else if (json) {
+      printJson(
+        io,
+        jsonDocument('PushResult', {
           project: desired.project,
           stack: desired.stack,
           generation: record.generation,
-          ...outcome,
-        });
-    } else if (json) {
-      printJson(io, { project: desired.project, stack: desired.stack, generation: record.generation });
+          waited: false,
+          converged: null,
+          last: null,
+        }),
+      );
     }
     return code;
   },

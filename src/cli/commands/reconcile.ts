@@ -1,5 +1,7 @@
 /**
- * `stackctl reconcile --once`: one pass that makes AWS match the stack, then exits.
+ * `stackctl reconcile --once`: one pass that makes AWS match the stack, then exits. People see the plan
+ * first, then one live line per resource (progress-printer.ts), then a summary and the public URLs;
+ * scripts get one typed `ReconcileResult` JSON document.
  *
  * @module
  */
@@ -7,10 +9,11 @@ import { formatPlanText, planToJsonValue } from '../../diff/index.js';
 import { type PublicUrlsInput, readPublicUrls } from '../../observed/public-urls.js';
 import type { ApplyReport } from '../../reconcilers/engine-types.js';
 import { recordPassEvent } from '../../reconcilers/pass-event.js';
-import { reconcilePass } from '../../reconcilers/reconcile-stack.js';
+import { type PassResult, type PlannedPass, reconcilePass } from '../../reconcilers/reconcile-stack.js';
 import { TASK_DEFINITION_REVISIONS_KEPT } from '../../reconcilers/task-definition-retention.js';
-import { waitUntilHealthy } from '../../reconcilers/wait-healthy.js';
+import { type HealthOutcome, waitUntilHealthy } from '../../reconcilers/wait-healthy.js';
 import { UsageError } from '../args.js';
+import { jsonDocument, orNull } from '../json-document.js';
 import { describeError, EXIT, type ExitCode, type Io, paint, printWarnings } from '../output.js';
 import {
   openAwsSession,
@@ -20,8 +23,10 @@ import {
   stateTableName,
   statsJson,
 } from './aws-context.js';
+import { loadWithBuiltImages } from './build-step.js';
 import { requireStack } from './common.js';
-import { loadWithDeployedImages, rememberDeployedImages } from './deployed-images.js';
+import { rememberDeployedImages } from './deployed-images.js';
+import { formatPassSummary, passCounts, stepResultJson } from './pass-summary.js';
 import type { Command } from './types.js';
 
 /** How long `--wait` waits by default. */
@@ -46,19 +51,69 @@ async function publicUrlsAfterPass(io: Io, input: PublicUrlsInput): Promise<read
   }
 }
 
+/**
+ * The text after the live progress: the summary line ({@link formatPassSummary}), then one line per
+ * failed, conflicted or blocked step with its reason, so the cause is the last thing on screen.
+ */
+export function formatReconcileOutcome(report: ApplyReport, elapsedMs: number, color: boolean): string {
+  const c = paint(color);
+  const lines = [formatPassSummary(report, elapsedMs, color)];
+  for (const r of report.results) {
+    if (r.status === 'failed' || r.status === 'conflict')
+      lines.push(`  ${c.red('✗')} ${r.kind} ${r.logicalId}: ${r.error?.message ?? r.message ?? r.status}\n`);
+    if (r.status === 'blocked') lines.push(`  - ${r.kind} ${r.logicalId}: ${r.message ?? 'blocked'}\n`);
+  }
+  return lines.join('');
+}
+
+/** What {@link reconcileJson} documents. */
+export interface ReconcileJsonInput {
+  readonly result: PassResult;
+  readonly region: string;
+  readonly startedAt: Date;
+  readonly finishedAt: Date;
+  readonly health: HealthOutcome | undefined;
+  readonly publicUrls: readonly string[];
+  readonly stats: unknown;
+}
+
+/** The `ReconcileResult` document of `reconcile --output json` (docs/json-output.md). */
+export function reconcileJson(input: ReconcileJsonInput) {
+  const { report, plan } = input.result;
+  return jsonDocument('ReconcileResult', {
+    project: report.project,
+    stack: report.stack,
+    region: input.region,
+    ok: report.ok,
+    startedAt: input.startedAt.toISOString(),
+    finishedAt: input.finishedAt.toISOString(),
+    elapsedMs: input.finishedAt.getTime() - input.startedAt.getTime(),
+    counts: passCounts(report),
+    summary: report.summary,
+    plan: planToJsonValue(plan),
+    results: report.results.map(stepResultJson),
+    health: input.health ? { healthy: input.health.healthy, waitingOn: input.health.waitingOn } : null,
+    publicUrls: input.publicUrls,
+    stats: orNull(input.stats),
+  });
+}
+
 /** `reconcile --once --stack S`. */
 export const reconcileCommand: Command = {
   words: ['reconcile'],
   usage:
     'stackctl reconcile --once --stack S [--wait] [--timeout 15m] [--image svc=ref] [--allow-data-loss] [--output text|json] [--stats]',
   summary:
-    "Observes, plans and applies one pass under the stack lease, with live progress per resource, then prints the stack's public URLs. Exit 0 converged, 1 error, 2 something left undone (e.g. refused for data safety).",
+    "Observes, plans and applies one pass under the stack lease: prints the plan, then one live line per resource, then a summary (created/updated/replaced/deleted/failed) and the stack's public URLs. Exit 0 converged, 1 error, 2 something left undone (e.g. refused for data safety).",
   async run({ flags }, io) {
     if (!flags.once)
       throw new UsageError(
         'reconcile runs one pass and needs --once (the long-running loop is `stackctl operator`)',
       );
-    const project = await loadWithDeployedImages(flags, requireStack(flags));
+    const { project } = await loadWithBuiltImages(flags, requireStack(flags), io, {
+      apply: true,
+      build: flags.build,
+    });
     printWarnings(io, project.resolved.warnings);
     const { clients, stats } = openAwsSession(flags, project.desired.region);
     const c = paint(flags.color);
@@ -76,7 +131,12 @@ export const reconcileCommand: Command = {
       finalSnapshot: project.resolved.preset.finalSnapshotOnDelete,
       allowDataLoss: flags.allowDataLoss,
       state: { table: stateTableName(flags) },
-      ...(json ? {} : { onProgress: progressPrinter(io, flags) }),
+      ...(json
+        ? {}
+        : {
+            onPlanned: ({ plan }: PlannedPass) => io.out(formatPlanText(plan, { color: flags.color })),
+            onProgress: progressPrinter(io, flags),
+          }),
       ...(signal ? { signal } : {}),
     });
     await rememberDeployedImages(flags, project, result, startedAt).catch((err: unknown) =>
@@ -98,7 +158,7 @@ export const reconcileCommand: Command = {
       }
     }
     let code = reportExitCode(result.report);
-    let health: Awaited<ReturnType<typeof waitUntilHealthy>> | undefined;
+    let health: HealthOutcome | undefined;
     if (flags.wait && code !== EXIT.error) {
       health = await waitUntilHealthy({
         desired: project.desired,
@@ -115,26 +175,22 @@ export const reconcileCommand: Command = {
       desired: project.desired,
       resolved: project.resolved,
     });
+    const finishedAt = new Date();
     if (json) {
-      printJson(io, {
-        plan: planToJsonValue(result.plan),
-        results: result.report.results,
-        summary: result.report.summary,
-        ok: result.report.ok,
-        publicUrls: urls,
-        ...(health ? { health } : {}),
-        ...(flags.stats ? { stats: statsJson(stats) } : {}),
-      });
+      printJson(
+        io,
+        reconcileJson({
+          result,
+          region: project.desired.region,
+          startedAt,
+          finishedAt,
+          health,
+          publicUrls: urls,
+          stats: flags.stats ? statsJson(stats) : undefined,
+        }),
+      );
     } else {
-      io.out(formatPlanText(result.plan, { color: flags.color }));
-      const s = result.report.summary;
-      const line = `Applied ${s.applied}, unchanged ${s.noop}, failed ${s.failed}, blocked ${s.blocked}, skipped ${s.skipped}, conflicts ${s.conflict}.`;
-      io.out(`${result.report.ok ? c.green(line) : c.red(line)}\n`);
-      for (const r of result.report.results) {
-        if (r.status === 'failed' || r.status === 'conflict')
-          io.out(`  ${c.red('✗')} ${r.kind} ${r.logicalId}: ${r.error?.message ?? r.message ?? r.status}\n`);
-        if (r.status === 'blocked') io.out(`  - ${r.logicalId}: ${r.message ?? 'blocked'}\n`);
-      }
+      io.out(formatReconcileOutcome(result.report, finishedAt.getTime() - startedAt.getTime(), flags.color));
       if (health && !health.healthy)
         io.out(c.red(`not healthy after ${timeoutMs / 1000}s: ${health.waitingOn.join(', ')}\n`));
       if (urls.length > 0) io.out(`Public URLs:\n${urls.map((u) => `  ${u}\n`).join('')}`);

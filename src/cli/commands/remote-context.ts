@@ -9,7 +9,7 @@ import { StackctlError } from '../../errors.js';
 import { listSpecs, type StackRef } from '../../state/index.js';
 import type { Flags } from '../args.js';
 import { UsageError } from '../args.js';
-import { type AwsSession, openAwsSession, stateTableName } from './aws-context.js';
+import { type AwsSession, openAwsSession, resolveRegion, stateTableName } from './aws-context.js';
 
 /** The environment variable naming the state table's region, shared with the operator. */
 export const TABLE_REGION_ENV = 'STACKCTL_TABLE_REGION';
@@ -21,24 +21,25 @@ export interface StateSession extends AwsSession {
 }
 
 /**
- * The state table's region: `STACKCTL_TABLE_REGION`, else `fallback` (the stack's own region, as
- * `reconcile --once` uses), else `--region`, `AWS_REGION`, `AWS_DEFAULT_REGION`.
+ * The state table's region, by {@link resolveRegion}'s one precedence: `--region`, else
+ * `STACKCTL_TABLE_REGION`, else `stackRegion` (the stack's own region, as `push` and `destroy` use),
+ * else `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's `region`.
+ *
+ * @throws {UsageError} when none names a region
  */
-export function stateRegion(flags: Flags, fallback?: string): string {
-  const env = process.env;
-  const region =
-    env[TABLE_REGION_ENV] || fallback || flags.region || env.AWS_REGION || env.AWS_DEFAULT_REGION;
-  if (!region) {
+export async function stateRegion(flags: Flags, stackRegion?: string): Promise<string> {
+  const choice = await resolveRegion(flags, { tableRegion: process.env[TABLE_REGION_ENV], stackRegion });
+  if (!choice) {
     throw new UsageError(
-      `which region is the state table in? Set ${TABLE_REGION_ENV} (or pass --region, or set AWS_REGION)`,
+      `which region is the state table in? Pass --region, or set ${TABLE_REGION_ENV} or AWS_REGION (or a region in your AWS profile)`,
     );
   }
-  return region;
+  return choice.value;
 }
 
 /** Clients for the state table's region, plus its name. */
-export function openStateSession(flags: Flags, fallbackRegion?: string): StateSession {
-  const region = stateRegion(flags, fallbackRegion);
+export async function openStateSession(flags: Flags, stackRegion?: string): Promise<StateSession> {
+  const region = await stateRegion(flags, stackRegion);
   return { ...openAwsSession(flags, region), table: stateTableName(flags), region };
 }
 

@@ -6,6 +6,7 @@
 import { explainStack } from '../../desired/stack/index.js';
 import { redactDesiredStack } from '../../diff/redact-plan.js';
 import { UsageError } from '../args.js';
+import { jsonDocument } from '../json-document.js';
 import { EXIT, formatData, printWarnings } from '../output.js';
 import { loadFromFlags, requireStack } from './common.js';
 import type { Command } from './types.js';
@@ -21,7 +22,15 @@ export const renderCommand: Command = {
     printWarnings(io, project.resolved.warnings);
     if (flags.explain) {
       const rows = explainStack(project.resolved);
-      if (flags.output === 'json' || flags.output === 'yaml') io.out(formatData(rows, flags.output));
+      if (flags.output === 'json' || flags.output === 'yaml')
+        io.out(
+          formatData(
+            jsonDocument('RenderExplanation', {
+              settings: rows.map((r) => ({ ...r, location: r.location ?? null })),
+            }),
+            flags.output,
+          ),
+        );
       else {
         for (const r of rows) {
           const where = r.location
@@ -35,7 +44,7 @@ export const renderCommand: Command = {
     switch (flags.output) {
       case 'json':
       case 'yaml':
-        io.out(formatData(redactDesiredStack(project.desired), flags.output));
+        io.out(formatData(jsonDocument('RenderedStack', redactDesiredStack(project.desired)), flags.output));
         return EXIT.ok;
       case 'text': {
         const d = project.desired;

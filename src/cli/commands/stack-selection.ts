@@ -23,6 +23,7 @@ import { StackctlError } from '../../errors.js';
 import type { DriftStackInput } from '../../reconcilers/drift-pass.js';
 import { type Flags, UsageError } from '../args.js';
 import { describeError, type Io, printWarnings } from '../output.js';
+import { projectLocationFromFlags } from './common.js';
 import { loadWithDeployedImages } from './deployed-images.js';
 
 /** The ignore file's name inside `.stackctl/`. */
@@ -56,10 +57,7 @@ export async function selectStacks(flags: Flags, io: Io): Promise<SelectedStacks
   if (flags.all === (flags.stack !== undefined)) {
     throw new UsageError('give either --stack NAME or --all (every .stackctl/*.yaml of the project)');
   }
-  const composeFile = findComposeFile({
-    ...(flags.cwd ? { cwd: flags.cwd } : {}),
-    ...(flags.file ? { file: flags.file } : {}),
-  });
+  const composeFile = findComposeFile(projectLocationFromFlags(flags));
   const rules = loadDriftIgnore(composeFile);
   const names = flags.stack ? [flags.stack] : listStackFiles(stackDirOf(composeFile)).map((s) => s.stack);
   if (names.length === 0) {

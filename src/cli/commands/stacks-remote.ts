@@ -23,6 +23,7 @@ import {
 } from '../../state/index.js';
 import type { Flags } from '../args.js';
 import { requireValidStackName, UsageError } from '../args.js';
+import { jsonDocument } from '../json-document.js';
 import { EXIT, type ExitCode, formatData, type Io } from '../output.js';
 import { actor, openStateSession, resolveRemoteStack } from './remote-context.js';
 import type { Command } from './types.js';
@@ -49,13 +50,14 @@ function viewRow(v: StackView) {
 
 /** `stacks ls --remote`: every stack in the table with its state. */
 export async function listRemoteStacks(flags: Flags, io: Io): Promise<ExitCode> {
-  const session = openStateSession(flags);
+  const session = await openStateSession(flags);
   const views = await loadStackViews(
     { client: session.clients.dynamodb, table: session.table },
     flags.project ? { project: flags.project } : {},
   );
   const rows = views.map(viewRow);
-  if (flags.output === 'json') io.out(formatData(rows, 'json'));
+  if (flags.output === 'json')
+    io.out(formatData(jsonDocument('RemoteStackList', { table: session.table, stacks: rows }), 'json'));
   else if (rows.length === 0)
     io.out(
       `no stacks in ${session.table} (${session.region}); push one with \`stackctl push --stack NAME\`\n`,
@@ -83,7 +85,7 @@ export const stacksShowCommand: Command = {
   summary: 'Shows a pushed stack: its conditions, last pass, resources (from the journal) and recent events.',
   async run({ positionals, flags }, io) {
     const stack = stackArg(positionals, flags);
-    const session = openStateSession(flags);
+    const session = await openStateSession(flags);
     const ref = await resolveRemoteStack(session, flags, stack);
     const [spec, status, lease, events, resources] = await Promise.all([
       getSpec(ref),
@@ -112,7 +114,7 @@ export const stacksShowCommand: Command = {
       passes: passRecords(events),
     };
     if (flags.output === 'json') {
-      io.out(formatData(data, 'json'));
+      io.out(formatData(jsonDocument('RemoteStack', data), 'json'));
       return EXIT.ok;
     }
     io.out(
@@ -146,7 +148,7 @@ async function toggle(
   paused: boolean,
 ): Promise<ExitCode> {
   const stack = stackArg(positionals, flags);
-  const session = openStateSession(flags);
+  const session = await openStateSession(flags);
   const ref = await resolveRemoteStack(session, flags, stack);
   const spec = await getSpec(ref);
   if (!spec) throw new StackctlError('STACK_NOT_PUSHED', `${ref.project}/${ref.stack} is not in the table`);
@@ -190,7 +192,7 @@ export const stacksRmCommand: Command = {
     'Marks a pushed stack for deletion: the operator deletes its resources, then removes it from the table. Databases and caches are kept unless --allow-data-loss.',
   async run({ positionals, flags }, io) {
     const stack = stackArg(positionals, flags);
-    const session = openStateSession(flags);
+    const session = await openStateSession(flags);
     const ref: StackRef = await resolveRemoteStack(session, flags, stack);
     let spec = await getSpec(ref);
     if (!spec) throw new StackctlError('STACK_NOT_PUSHED', `${ref.project}/${ref.stack} is not in the table`);

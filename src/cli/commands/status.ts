@@ -5,7 +5,7 @@
  * Sync and health are observed live (the same read-only pass as `drift`, wiring check included: a broken
  * edge makes the stack Degraded and OutOfSync); generation and the last pass
  * come from the state table when it has them (the operator's STATUS/SPEC items, else the newest pass
- * event), and "-" otherwise. Each stack's public URLs follow its line.
+ * event), and "-" (null in JSON) otherwise. Each stack's public URLs follow its line.
  *
  * @module
  */
@@ -16,22 +16,33 @@ import { readPublicUrls } from '../../observed/public-urls.js';
 import { describeServiceCounts } from '../../observed/service-counts.js';
 import type { StackDriftResult } from '../../reconcilers/drift-pass.js';
 import { getSpec, listEvents, readStatus, type StackRef } from '../../state/index.js';
+import { jsonDocument } from '../json-document.js';
 import { EXIT, formatData, paint } from '../output.js';
 import { stateTableName } from './aws-context.js';
 import { collectDrift } from './drift.js';
 import type { Command } from './types.js';
 
-/** One row of `status`. */
+/** The last pass over a stack: the operator's status item, else the newest pass event. */
+export interface StatusLastPass {
+  /** ISO time the pass finished (or the event was written). */
+  readonly at: string;
+  /** `success`/`error`/`paused`/`aborted` from the status item, or the event's reason (`Reconciled`). */
+  readonly result: string;
+}
+
+/** One stack of `status`: typed values, `null` where the state table or AWS has nothing. */
 export interface StatusRow {
   readonly stack: string;
   readonly region: string;
   readonly sync: string;
   readonly health: string;
-  /** Spec generation / observed generation, when the state table has them. */
-  readonly generation: string;
-  readonly lastPass: string;
-  /** `running/desired` summed over services, and per service. */
-  readonly services: string;
+  /** The spec generation `push` last wrote; null before any push. */
+  readonly specGeneration: number | null;
+  /** The spec generation the operator last reconciled; null before its first pass. */
+  readonly observedGeneration: number | null;
+  readonly lastPass: StatusLastPass | null;
+  /** Tasks running and desired, summed over services; null when the stack has none or was not read. */
+  readonly services: { readonly running: number; readonly desired: number } | null;
   readonly perService: readonly {
     readonly service: string;
     readonly running: number | null;
@@ -41,7 +52,8 @@ export interface StatusRow {
   readonly publicUrls: readonly string[];
   /** Edges of the app that do not work in AWS (`stackctl check`): health is Degraded while any is. */
   readonly brokenEdges: readonly { readonly edge: string; readonly reason: string }[];
-  readonly error?: string;
+  /** Why the stack could not be checked; null when it was. */
+  readonly error: string | null;
 }
 
 async function orNothing<T>(read: Promise<T>): Promise<T | undefined> {
@@ -53,23 +65,25 @@ async function orNothing<T>(read: Promise<T>): Promise<T | undefined> {
   }
 }
 
-async function stateColumns(ref: StackRef): Promise<{ generation: string; lastPass: string }> {
+type StateColumns = Pick<StatusRow, 'specGeneration' | 'observedGeneration' | 'lastPass'>;
+
+async function stateColumns(ref: StackRef): Promise<StateColumns> {
   const [spec, status, events] = await Promise.all([
     orNothing(getSpec(ref)),
     orNothing(readStatus(ref)),
     orNothing(listEvents({ ...ref, limit: 1 })),
   ]);
-  const observed = status?.observedGeneration;
-  const generation =
-    spec === undefined
-      ? '-'
-      : observed === undefined
-        ? String(spec.generation)
-        : `${spec.generation}/${observed}`;
   const pass = status?.lastPass;
   const event = events?.[0];
-  const lastPass = pass ? `${pass.finishedAt} ${pass.result}` : event ? `${event.at} ${event.reason}` : '-';
-  return { generation, lastPass };
+  return {
+    specGeneration: spec?.generation ?? null,
+    observedGeneration: spec === undefined ? null : (status?.observedGeneration ?? null),
+    lastPass: pass
+      ? { at: pass.finishedAt, result: pass.result }
+      : event
+        ? { at: event.at, result: event.reason }
+        : null,
+  };
 }
 
 async function rowOf(result: StackDriftResult, table: string): Promise<StatusRow> {
@@ -78,16 +92,18 @@ async function rowOf(result: StackDriftResult, table: string): Promise<StatusRow
   const clients: AwsClients | undefined = result.clients;
   const desired: DesiredStack | undefined = result.desired;
   const brokenEdges = (drift.wiring?.broken ?? []).map((b) => ({ edge: b.edge, reason: b.reason }));
+  const error = drift.error ?? null;
   if (!clients || !desired) {
     return {
       ...base,
-      generation: '-',
-      lastPass: '-',
-      services: '-',
+      specGeneration: null,
+      observedGeneration: null,
+      lastPass: null,
+      services: null,
       perService: [],
       publicUrls: [],
       brokenEdges,
-      ...(drift.error ? { error: drift.error } : {}),
+      error,
     };
   }
   const ref = { client: clients.dynamodb, table, project: desired.project, stack: desired.stack };
@@ -108,12 +124,36 @@ async function rowOf(result: StackDriftResult, table: string): Promise<StatusRow
   return {
     ...base,
     ...state,
-    services: counts.length === 0 ? '-' : `${running}/${wanted}`,
+    services: counts.length === 0 ? null : { running, desired: wanted },
     perService: counts.map((c) => ({ service: c.service, running: c.running ?? null, desired: c.desired })),
     publicUrls: urls.map((u) => u.url),
     brokenEdges,
-    ...(drift.error ? { error: drift.error } : {}),
+    error,
   };
+}
+
+/** The table cells of one row: `-` for what is absent, `spec/observed` generations, `running/desired`. */
+export function statusCells(r: StatusRow): readonly string[] {
+  const generation =
+    r.specGeneration === null
+      ? '-'
+      : r.observedGeneration === null
+        ? String(r.specGeneration)
+        : `${r.specGeneration}/${r.observedGeneration}`;
+  return [
+    r.stack,
+    r.region,
+    r.sync,
+    r.health,
+    generation,
+    r.lastPass ? `${r.lastPass.at} ${r.lastPass.result}` : '-',
+    r.services ? `${r.services.running}/${r.services.desired}` : '-',
+  ];
+}
+
+/** The `StatusReport` document of `status --output json|yaml` (docs/json-output.md). */
+export function statusJson(rows: readonly StatusRow[]) {
+  return jsonDocument('StatusReport', { stacks: rows });
 }
 
 const HEADER = ['STACK', 'REGION', 'SYNC', 'HEALTH', 'GENERATION', 'LAST PASS', 'SERVICES'] as const;
@@ -128,17 +168,10 @@ export const statusCommand: Command = {
     const { results } = await collectDrift(flags, io);
     const table = stateTableName(flags);
     const rows = await Promise.all(results.map((r) => rowOf(r, table)));
-    if (flags.output === 'json' || flags.output === 'yaml') io.out(formatData(rows, flags.output));
+    if (flags.output === 'json' || flags.output === 'yaml')
+      io.out(formatData(statusJson(rows), flags.output));
     else {
-      const cells = rows.map((r) => [
-        r.stack,
-        r.region,
-        r.sync,
-        r.health,
-        r.generation,
-        r.lastPass,
-        r.services,
-      ]);
+      const cells = rows.map(statusCells);
       const widths = HEADER.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
       const line = (c: readonly string[]): string =>
         c
@@ -155,6 +188,6 @@ export const statusCommand: Command = {
         for (const b of r.brokenEdges) io.out(`  ${c.red('✗')} ${b.edge}: ${b.reason}\n`);
       }
     }
-    return rows.some((r) => r.error !== undefined) ? EXIT.error : EXIT.ok;
+    return rows.some((r) => r.error !== null) ? EXIT.error : EXIT.ok;
   },
 };

@@ -65,9 +65,15 @@ describe('events', () => {
     expect(lines[0]).toMatch(/Normal +Reconciled +pass converged \(applied \d+,/);
     expect(lines[1]).toMatch(/Normal +InSync +nothing to change \(applied 0,/);
     const json = JSON.parse((await env.cli(['events', '--stack', 'dev', '--output', 'json'])).out) as {
-      reason: string;
-    }[];
-    expect(json.map((e) => e.reason)).toEqual(['Reconciled', 'InSync']);
+      schemaVersion: number;
+      kind: string;
+      events: { reason: string; logicalId: string | null }[];
+    };
+    expect([json.schemaVersion, json.kind]).toEqual([1, 'EventList']);
+    expect(json.events.map((e) => [e.reason, e.logicalId])).toEqual([
+      ['Reconciled', null],
+      ['InSync', null],
+    ]);
   });
 });
 
@@ -87,17 +93,27 @@ describe('status', () => {
     await writeFile(join(env.dir, '.stackctl/broken.yaml'), 'region: eu-west-1\nmode: nonsense\n');
     const result = await env.cli(['status', '--all', '--output', 'json']);
     expect(result.code).toBe(1);
-    const rows = JSON.parse(result.out) as {
-      stack: string;
-      sync: string;
-      services: string;
-      error?: string;
-    }[];
-    expect(rows.map((r) => [r.stack, r.sync, r.services])).toEqual([
-      ['broken', 'Unknown', '-'],
-      ['dev', 'OutOfSync', '4/4'],
+    const doc = JSON.parse(result.out) as {
+      schemaVersion: number;
+      kind: string;
+      stacks: {
+        stack: string;
+        sync: string;
+        services: { running: number; desired: number } | null;
+        specGeneration: number | null;
+        lastPass: { at: string; result: string } | null;
+        error: string | null;
+      }[];
+    };
+    expect([doc.schemaVersion, doc.kind]).toEqual([1, 'StatusReport']);
+    const rows = doc.stacks;
+    expect(rows.map((r) => [r.stack, r.sync, r.services, r.specGeneration, r.error === null])).toEqual([
+      ['broken', 'Unknown', null, null, false],
+      ['dev', 'OutOfSync', { running: 4, desired: 4 }, null, true],
     ]);
     expect(rows[0]?.error).toMatch(/mode/);
+    expect(rows[0]?.lastPass).toBeNull();
+    expect(rows[1]?.lastPass?.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
 
     const drift = await env.cli(['drift', '--all', '--output', 'json']);
     expect(drift.code).toBe(1);

@@ -3,14 +3,13 @@
  * stack's state, `/metrics` is valid Prometheus text with the expected series, and the health
  * endpoints answer.
  */
-import { existsSync } from 'node:fs';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../../src/aws/types.js';
 import type { Operator } from '../../../src/operator/operator.js';
 import { readStatus, type StackRef } from '../../../src/state/index.js';
 import { motoClients } from '../../helpers/aws.js';
 import { type MotoServer, startMoto } from '../../helpers/moto.js';
+import { launchChromium } from '../drift/chromium.js';
 import {
   cli,
   converged,
@@ -24,7 +23,6 @@ import {
 
 const TABLE = 'http-state';
 const PROJECT = 'web';
-const CHROMIUM = '/usr/bin/chromium';
 
 let moto: MotoServer;
 let clients: AwsClients;
@@ -60,13 +58,8 @@ afterAll(async () => {
 });
 
 describe('status page', () => {
-  it('renders in headless Chromium with each stack and its state', async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `${CHROMIUM} is missing: install it with \`apt-get install -y chromium\` to run this test`,
-      );
-    }
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  it('renders in headless Chromium with each stack and its state', async ({ skip }) => {
+    const browser = await launchChromium({ untested: "the operator's status page as rendered", skip });
     try {
       const page = await browser.newPage();
       const response = await page.goto(`${base}/`);

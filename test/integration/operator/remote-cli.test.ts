@@ -109,15 +109,20 @@ describe('push', () => {
   it('lists pushed stacks with stacks ls --remote', async () => {
     const r = await cli(['stacks', 'ls', '--remote', '--region', TEST_REGION, '--output', 'json'], TABLE);
     expect(r.code, r.err).toBe(0);
-    expect(JSON.parse(r.out)).toEqual([
-      expect.objectContaining({
-        project: PROJECT,
-        stack: 'dev',
-        generation: 2,
-        state: 'Pending',
-        observedGeneration: null,
-      }),
-    ]);
+    expect(JSON.parse(r.out)).toEqual({
+      schemaVersion: 1,
+      kind: 'RemoteStackList',
+      table: TABLE,
+      stacks: [
+        expect.objectContaining({
+          project: PROJECT,
+          stack: 'dev',
+          generation: 2,
+          state: 'Pending',
+          observedGeneration: null,
+        }),
+      ],
+    });
   });
 
   it.each([
@@ -159,6 +164,8 @@ describe('push', () => {
     expect(r.code, r.err).toBe(0);
     const shown = JSON.parse(r.out);
     expect(shown).toMatchObject({
+      schemaVersion: 1,
+      kind: 'RemoteStack',
       project: PROJECT,
       stack: 'dev',
       state: 'Ready',

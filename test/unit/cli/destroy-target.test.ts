@@ -7,8 +7,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCommandLine } from '../../../src/cli/args.js';
 import { loadDestroyTarget } from '../../../src/cli/commands/destroy-target.js';
+import { parseCommandLine } from '../../../src/cli/program.js';
 
 let root: string;
 
