@@ -222,6 +222,16 @@ export function resultsMarkdown(f: BenchFigures, rows: readonly ResultRow[], at:
     '',
     ...(skipped.length > 0 ? ['## Skipped', '', ...skipped, ''] : []),
     ...chainSections(f),
+    '## Reads per additional stack of `drift --all`, per operation',
+    '',
+    'What still grows with the number of stacks: reads AWS offers for one resource or one parent only.',
+    '',
+    '| service operation | reads per additional stack |',
+    '|---|---|',
+    ...Object.entries(f.fleet.readsPerAdditionalStackByOperation)
+      .filter(([, n]) => n !== 0)
+      .map(([op, n]) => `| ${op} | ${fmt(n)} |`),
+    '',
     '## Reads of the no-op pass, shop dev, per operation',
     '',
     '| service operation | reads |',

@@ -37,7 +37,7 @@ import { loadWithDeployedImages } from './deployed-images.js';
 const LAYERS_BUILD_REPLACES: ReadonlySet<Layer> = new Set(['default', 'deployed', 'compose']);
 
 /** A build context compose gives as a URL (git, http): stackctl builds local folders only. */
-const REMOTE_CONTEXT = /^[a-z][a-z0-9+.-]*:\/\/|^git@/i;
+export const REMOTE_BUILD_CONTEXT = /^[a-z][a-z0-9+.-]*:\/\/|^git@/i;
 
 /**
  * The `build:` services of `resolved` the step builds, with absolute contexts (`projectDir` is the
@@ -49,7 +49,7 @@ export function servicesToBuild(resolved: ResolvedStack, projectDir: string): re
     const build = svc.compose.build;
     if (build === undefined) continue;
     if (svc.image !== undefined && !LAYERS_BUILD_REPLACES.has(svc.image.layer)) continue;
-    if (REMOTE_CONTEXT.test(build.context))
+    if (REMOTE_BUILD_CONTEXT.test(build.context))
       throw new BuildError(
         BUILD_ERROR.badContext,
         `service ${name}: build context ${build.context} is a URL; stackctl builds local folders only (give an image with --image ${name}=REF or in the stack file)`,

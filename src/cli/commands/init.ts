@@ -6,12 +6,14 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { loadCompose } from '../../desired/compose/index.js';
-import { findComposeFile, stackDirOf } from '../../desired/load-project.js';
+import { findComposeFiles, stackDirOf } from '../../desired/load-project.js';
 import { renderStackFileTemplate, TEMPLATE_DEFAULT_REGION } from '../../desired/stack/index.js';
 import { StackctlError } from '../../errors.js';
 import { requireValidStackName } from '../args.js';
 import { EXIT } from '../output.js';
 import { resolveRegion } from './aws-context.js';
+import { REMOTE_BUILD_CONTEXT } from './build-step.js';
+import { projectLocationFromFlags } from './common.js';
 import type { Command } from './types.js';
 
 /** The stack `init` writes when `--stack` is not given. */
@@ -30,8 +32,8 @@ export function stackFileTarget(dir: string, stack: string): string {
 }
 
 /**
- * Services compose gives `build:` and no `image:`: stackctl does not build images yet, so the stack file
- * `init` writes says, for each, where the image must come from.
+ * Services compose gives `build:` and no `image:`: the stack file `init` writes says, for each, that
+ * reconcile builds it (or, for a context stackctl cannot build, that an image must be given).
  */
 export function buildOnlyServices(
   services: Readonly<Record<string, { readonly image?: string; readonly build?: unknown }>>,
@@ -41,6 +43,13 @@ export function buildOnlyServices(
     .map(([name]) => name);
 }
 
+/** A build whose context is a git or URL context (compose allows them; stackctl builds local folders). */
+function isRemoteBuildContext(build: unknown): boolean {
+  const context =
+    typeof build === 'object' && build !== null && 'context' in build ? String(build.context) : undefined;
+  return context !== undefined && REMOTE_BUILD_CONTEXT.test(context);
+}
+
 /** `init [--stack S]`. */
 export const initCommand: Command = {
   words: ['init'],
@@ -48,14 +57,15 @@ export const initCommand: Command = {
   summary:
     'Writes .stackctl/<stack>.yaml, a commented starter stack file for the compose app (default stack: dev).',
   async run({ flags }, io) {
-    const composeFile = findComposeFile({
-      ...(flags.cwd ? { cwd: flags.cwd } : {}),
-      ...(flags.file ? { file: flags.file } : {}),
-    });
+    // The files docker compose would read (-f, COMPOSE_FILE, or compose.yaml plus its override file).
+    const [composeFile, ...overrides] = findComposeFiles(projectLocationFromFlags(flags)) as [
+      string,
+      ...string[],
+    ];
     // `--stack` was checked when the command line was parsed; checked again here because this is the
     // one command that builds a path from it and writes there.
     const stack = requireValidStackName(flags.stack ?? DEFAULT_INIT_STACK, '--stack');
-    const compose = loadCompose({ file: composeFile, env: process.env as Record<string, string> });
+    const compose = loadCompose({ file: composeFile, overrides, env: process.env as Record<string, string> });
     const dir = stackDirOf(composeFile);
     const file = stackFileTarget(dir, stack);
     if (existsSync(file) && !flags.force) {
@@ -64,6 +74,7 @@ export const initCommand: Command = {
     // --region > AWS_REGION > AWS_DEFAULT_REGION > the profile's region > us-east-1 (aws-context.ts).
     const region = await resolveRegion(flags, { fallback: TEMPLATE_DEFAULT_REGION });
     const buildOnly = buildOnlyServices(compose.services);
+    const unbuildable = buildOnly.filter((name) => isRemoteBuildContext(compose.services[name]?.build));
     mkdirSync(dir, { recursive: true });
     writeFileSync(
       file,
@@ -72,12 +83,15 @@ export const initCommand: Command = {
         ...(region ? { region: region.value } : {}),
         services: Object.keys(compose.services),
         buildOnly,
+        unbuildable,
       }),
     );
     io.out(`wrote ${file}\n`);
     for (const name of buildOnly)
       io.out(
-        `  ${name}: compose only has \`build:\`; set its image in ${file} or pass --image ${name}=REF to plan/reconcile\n`,
+        unbuildable.includes(name)
+          ? `  ${name}: its build context is remote and stackctl cannot build it; set its image in ${file} or pass --image ${name}=REF to plan/reconcile\n`
+          : `  ${name}: built from source by reconcile (local Docker, else CodeBuild); an image in ${file} or --image ${name}=REF overrides that\n`,
       );
     return EXIT.ok;
   },

@@ -26,6 +26,8 @@ export interface StackFileTemplateOptions {
    * `image:` line saying where its image must come from. @default []
    */
   readonly buildOnly?: readonly string[];
+  /** Of {@link buildOnly}, the services whose build context stackctl cannot build (git or URL). */
+  readonly unbuildable?: readonly string[];
 }
 
 /** Region written when `init` is not given one. */
@@ -48,19 +50,28 @@ function describePreset(p: ModePreset): string {
   return `${p.capacityProvider}, ${p.taskSubnets} subnets, ${nat}, ${p.azCount} AZs, logs ${p.logRetentionDays} d, ${db}, ${p.redis.nodeType} x${p.redis.nodes}`;
 }
 
-/** The lines of a service compose only builds: the image it needs, and the two ways to give it. */
-export function buildOnlyImageLines(name: string): string[] {
-  return [
-    `    # compose only has \`build:\` for ${name} and stackctl cannot build it yet: give the image to run`,
-    `    # here (uncomment), or pass \`--image ${name}=REF\` to plan/reconcile; a build step is coming.`,
-    `    # image: registry/${name}:tag`,
-  ];
+/**
+ * The lines of a service compose only builds. A local context is built from source by `reconcile`, so the
+ * image line is an optional override; a context stackctl cannot build (a git or URL context) needs one.
+ */
+export function buildOnlyImageLines(name: string, canBuild = true): string[] {
+  return canBuild
+    ? [
+        `    # compose only has \`build:\` for ${name}: reconcile builds it from source and pushes it to ECR.`,
+        `    # To run a prebuilt image instead, set it here (uncomment) or pass \`--image ${name}=REF\`.`,
+        `    # image: registry/${name}:tag`,
+      ]
+    : [
+        `    # compose builds ${name} from a remote context, which stackctl cannot build: give the image to`,
+        `    # run here (uncomment), or pass \`--image ${name}=REF\` to plan/reconcile.`,
+        `    # image: registry/${name}:tag`,
+      ];
 }
 
-function serviceBlock(name: string, buildOnly: boolean): string[] {
+function serviceBlock(name: string, buildOnly: boolean, canBuild: boolean): string[] {
   return [
     `  ${yamlKey(name)}:`,
-    ...(buildOnly ? buildOnlyImageLines(name) : []),
+    ...(buildOnly ? buildOnlyImageLines(name, canBuild) : []),
     '    # replicas: 2                  # tasks to run; 0 keeps the service defined but stopped',
     '    # cpus: 0.5                    # vCPU; rounded up with memory to a valid Fargate size',
     '    # memory: 1GiB                 # 512, 512MiB, 1024M, 2GiB or 1g',
@@ -86,6 +97,7 @@ export function renderStackFileTemplate(options: StackFileTemplateOptions): stri
   const mode = options.mode ?? TEMPLATE_DEFAULT_MODE;
   const preset = MODE_PRESETS[mode];
   const buildOnly = new Set(options.buildOnly ?? []);
+  const unbuildable = new Set(options.unbuildable ?? []);
   const width = Math.max(...MODES.map((m) => m.length));
   const lines = [
     `# Stack "${options.stack}": .stackctl/${options.stack}.yaml, written by \`stackctl init\`.`,
@@ -130,7 +142,12 @@ export function renderStackFileTemplate(options: StackFileTemplateOptions): stri
     '',
     '# Per-service overrides for this stack only; every field is optional and beats compose.',
     ...(options.services.length > 0
-      ? ['services:', ...options.services.flatMap((name) => serviceBlock(name, buildOnly.has(name)))]
+      ? [
+          'services:',
+          ...options.services.flatMap((name) =>
+            serviceBlock(name, buildOnly.has(name), !unbuildable.has(name)),
+          ),
+        ]
       : ['# services:']),
     '',
     `# Managed Postgres (compose \`x-stackctl-postgres\`); the values shown are the ${mode} preset.`,

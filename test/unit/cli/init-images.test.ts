@@ -20,7 +20,7 @@ describe('init: an image line for each service compose only builds', () => {
       reason: 'a build-only service gets the image line naming --image; one with an image does not',
       compose: 'services:\n  api:\n    build: ./api\n  web:\n    image: nginx:1.27\n',
       buildOnly: ['api'],
-      printed: ['  api: compose only has `build:`; set its image in'],
+      printed: ['  api: built from source by reconcile'],
     },
     {
       reason: 'build and image both given: compose tags what it builds, nothing is missing',
@@ -32,7 +32,13 @@ describe('init: an image line for each service compose only builds', () => {
       reason: 'every build-only service is named, in compose order',
       compose: 'services:\n  worker:\n    build: { context: ./worker }\n  api:\n    build: ./api\n',
       buildOnly: ['worker', 'api'],
-      printed: ['  worker: compose only has', '  api: compose only has'],
+      printed: ['  worker: built from source by reconcile', '  api: built from source by reconcile'],
+    },
+    {
+      reason: 'a git context stackctl cannot build: the line says an image must be given',
+      compose: 'services:\n  api:\n    build: https://github.com/example/api.git#main\n',
+      buildOnly: ['api'],
+      printed: ['  api: its build context is remote and stackctl cannot build it'],
     },
   ])('$reason', async ({ compose, buildOnly, printed }) => {
     writeFileSync(join(dir, 'compose.yaml'), compose);
@@ -41,10 +47,12 @@ describe('init: an image line for each service compose only builds', () => {
     const file = join(dir, '.stackctl', 'dev.yaml');
     const text = readFileSync(file, 'utf8');
     for (const name of buildOnly) {
-      expect(text).toContain(`pass \`--image ${name}=REF\` to plan/reconcile; a build step is coming.`);
+      if (!compose.includes('github.com'))
+        expect(text).toContain(`compose only has \`build:\` for ${name}: reconcile builds it from source`);
       expect(text).toContain(`    # image: registry/${name}:tag`);
     }
     expect(text.match(/--image \S+=REF/g) ?? []).toHaveLength(buildOnly.length);
+    if (compose.includes('github.com')) expect(text).toContain('which stackctl cannot build');
     const lines = result.out.split('\n').filter((l) => l.startsWith('  '));
     expect(lines).toHaveLength(printed.length);
     printed.forEach((p, i) => {
