@@ -6,13 +6,18 @@
  *
  * @module
  */
-import type { IgnoreRule } from '../diff/drift/ignore-rules.js';
 import type { SourceLocation } from '../errors.js';
 
 /** The three deployment modes; each is one column of the preset table. */
 export const MODES = ['affordable', 'balanced', 'high_availability'] as const;
 /** A deployment mode. */
 export type Mode = (typeof MODES)[number];
+
+/** One `ignoreChanges:` rule as written: `kind:logicalId[:field]` and where (`.stackctl/prod.yaml:12`). */
+export interface IgnoreRuleSource {
+  readonly text: string;
+  readonly source: string;
+}
 
 /** What the operator does with drift it finds. */
 export const DRIFT_POLICIES = ['correct', 'warn', 'ignore'] as const;
@@ -109,8 +114,11 @@ export interface StackFile {
   readonly ttlSeconds?: number;
   /** Compose files merged over the project's own, for this stack only. */
   readonly compose?: StackComposeConfig;
-  /** Fields this stack lets others own (`ignoreChanges:`): kept at their live values by every pass. */
-  readonly ignoreChanges?: readonly IgnoreRule[];
+  /**
+   * Fields this stack lets others own (`ignoreChanges:`): kept at their live values by every pass. Plain
+   * data (rule text and `file:line`), so a stored spec round-trips through JSON; compiled when resolved.
+   */
+  readonly ignoreChanges?: readonly IgnoreRuleSource[];
   /** Field path → where it was written, for line-numbered errors after parsing. */
   readonly locations: Readonly<Record<string, SourceLocation>>;
 }

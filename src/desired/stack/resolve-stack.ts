@@ -9,6 +9,7 @@
  */
 
 import { basename, dirname } from 'node:path';
+import { compileIgnoreRule } from '../../diff/drift/ignore-rules.js';
 import type { SourceLocation, Warning } from '../../errors.js';
 import type { ComposeModel } from '../compose-types.js';
 import type {
@@ -233,7 +234,9 @@ export function resolveStack(input: ResolveStackInput): ResolvedStack {
     postgres: resolvePostgres(stackFile, preset),
     redis: resolveRedis(stackFile, preset),
     compose,
-    ...(stackFile.ignoreChanges ? { ignoreChanges: stackFile.ignoreChanges } : {}),
+    ...(stackFile.ignoreChanges
+      ? { ignoreChanges: stackFile.ignoreChanges.map((r) => compileIgnoreRule(r.text, r.source)) }
+      : {}),
     warnings,
   };
 }

@@ -17,19 +17,20 @@
  */
 import { basename, dirname } from 'node:path';
 import { isSeq } from 'yaml';
-import { compileIgnoreRule, type IgnoreRule, ignoreRuleProblem } from '../../diff/drift/ignore-rules.js';
+import { ignoreRuleProblem } from '../../diff/drift/ignore-rules.js';
+import type { IgnoreRuleSource } from '../stack-types.js';
 import { deref, type ReadContext, readStringList, report, type YamlNode } from './yaml-reader.js';
 
 /** Any non-blank text: the rule grammar is checked per entry, with its own message. */
 const ANY_RULE = /\S/;
 
 /** Reads `ignoreChanges:`; `undefined` when it is invalid (every bad entry reported at its line). */
-export function readIgnoreChanges(ctx: ReadContext, node: YamlNode): readonly IgnoreRule[] | undefined {
+export function readIgnoreChanges(ctx: ReadContext, node: YamlNode): readonly IgnoreRuleSource[] | undefined {
   const texts = readStringList(ctx, node, 'ignoreChanges', ANY_RULE, 'a rule kind:logicalId[:field]');
   if (texts === undefined) return undefined;
   const target = deref(ctx, node);
   const items = isSeq(target) ? (target.items as YamlNode[]) : [];
-  const rules: IgnoreRule[] = [];
+  const rules: IgnoreRuleSource[] = [];
   texts.forEach((text, i) => {
     const path = `ignoreChanges[${i}]`;
     const problem = ignoreRuleProblem(text);
@@ -39,7 +40,7 @@ export function readIgnoreChanges(ctx: ReadContext, node: YamlNode): readonly Ig
     }
     // Shown in plans and drift reports as `.stackctl/prod.yaml:12`, like driftignore's sources.
     const shown = `${basename(dirname(ctx.file))}/${basename(ctx.file)}`;
-    rules.push(compileIgnoreRule(text, `${shown}:${ctx.locations[path]?.line ?? 0}`));
+    rules.push({ text, source: `${shown}:${ctx.locations[path]?.line ?? 0}` });
   });
   return rules.length === texts.length ? rules : undefined;
 }
