@@ -85,7 +85,8 @@ async function revokeApiFromWeb(clients: ReturnType<typeof createAwsClients>): P
       ToPort: p.ToPort,
       UserIdGroupPairs: (p.UserIdGroupPairs ?? [])
         .filter((g) => g.GroupId !== undefined && g.GroupId !== albGroup)
-        .map((g) => ({ GroupId: g.GroupId })),
+        // moto matches a rule's description too when revoking it.
+        .map((g) => ({ GroupId: g.GroupId, Description: g.Description })),
     }))
     .filter((p) => p.UserIdGroupPairs.length > 0);
   if (!group?.GroupId || fromNetworks.length === 0) throw new Error('demo: dev has no api group to break');

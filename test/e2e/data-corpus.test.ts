@@ -46,14 +46,16 @@ describe.skipIf(CORPUS === undefined)('corpus apps with managed data', () => {
       });
       const images = await imageFlagsFor(dir);
       const cli = env.cliIn(dir);
-      const dev = (...args: string[]) => cli(...args, '--stack', 'dev', ...images);
-      const rendered = parseJson<DesiredStack>(await dev('render', '--output', 'json'));
+      const dev = (...args: string[]) => cli(...args, '--stack', 'dev');
+      // Deploys take the images of build: services from --image: moto runs no builds (--no-build).
+      const deploy = (...args: string[]) => dev(...args, ...images, '--no-build');
+      const rendered = parseJson<DesiredStack>(await dev('render', '--output', 'json', ...images));
       for (const key of rendered.requiredSecrets) {
         const set = await dev('config', 'set', key, '--random');
         expect(set.code, set.err).toBe(0);
       }
 
-      const first = await dev('reconcile', '--once', '--output', 'json');
+      const first = await deploy('reconcile', '--once', '--output', 'json');
 
       expect(first.code, first.out + first.err).toBe(0);
       expect(applyOf(first).summary).toMatchObject({ failed: 0, blocked: 0, skipped: 0, conflict: 0 });
@@ -87,7 +89,7 @@ describe.skipIf(CORPUS === undefined)('corpus apps with managed data', () => {
         expect(wiring.names.get(redis.slice('cache/'.length))?.cnames).toEqual([endpoint]);
       }
 
-      const second = await dev('reconcile', '--once', '--stats', '--output', 'json');
+      const second = await deploy('reconcile', '--once', '--stats', '--output', 'json');
 
       const again = applyOf(second);
       expect(second.code, second.out).toBe(0);

@@ -104,14 +104,16 @@ describe.skipIf(CORPUS === undefined)('corpus apps that connect services by name
       });
       const images = await imageFlagsFor(dir);
       const cli = env.cliIn(dir);
-      const dev = (...args: string[]) => cli(...args, '-p', app.project, '--stack', 'dev', ...images);
-      const rendered = parseJson<DesiredStack>(await dev('render', '--output', 'json'));
+      const dev = (...args: string[]) => cli(...args, '-p', app.project, '--stack', 'dev');
+      // Deploys take the images of build: services from --image: moto runs no builds (--no-build).
+      const deploy = (...args: string[]) => dev(...args, ...images, '--no-build');
+      const rendered = parseJson<DesiredStack>(await dev('render', '--output', 'json', ...images));
       for (const key of rendered.requiredSecrets) {
         const set = await dev('config', 'set', key, '--random');
         expect(set.code, set.err).toBe(0);
       }
 
-      const first = await dev('reconcile', '--once', '--output', 'json');
+      const first = await deploy('reconcile', '--once', '--output', 'json');
       expect(first.code, first.out + first.err).toBe(0);
       expect(applyOf(first).summary).toMatchObject({ failed: 0, blocked: 0, skipped: 0, conflict: 0 });
 
@@ -158,7 +160,7 @@ describe.skipIf(CORPUS === undefined)('corpus apps that connect services by name
         });
       }
 
-      const second = await dev('reconcile', '--once', '--output', 'json');
+      const second = await deploy('reconcile', '--once', '--output', 'json');
       expect(second.code, second.out).toBe(0);
       expect(changes(applyOf(second).plan)).toEqual([]);
     },

@@ -65,7 +65,8 @@ export async function copyCorpusSample(
 
 /**
  * `--image svc=<ref>` for every service of `compose.yaml` in `dir` that has `build` and no `image`
- * (stackctl does not build), with a placeholder reference per service.
+ * (moto runs no image builds, so the tests deploy with these and `--no-build`), with a placeholder
+ * reference per service.
  */
 export async function imageFlagsFor(dir: string): Promise<string[]> {
   const doc = parse(await readFile(join(dir, 'compose.yaml'), 'utf8')) as {
