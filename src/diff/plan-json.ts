@@ -8,7 +8,11 @@ import type { IgnoredField } from './ignore-changes.js';
 import { redactPlan } from './redact-plan.js';
 import type { ActionType, FieldDelta, Plan, PlanStep } from './types.js';
 
-/** Bumped on any incompatible change to the JSON shape. */
+/**
+ * Bumped on any incompatible change to the JSON shape (a field renamed, retyped or removed). Version 1
+ * steps once left out the fields an action does not have; they now carry them as `null`, which only adds
+ * keys a reader of version 1 did not look for, so the version stays.
+ */
 export const PLAN_JSON_SCHEMA_VERSION = 1;
 
 /** One delta in JSON: absent values are `null`. */
@@ -19,21 +23,28 @@ export interface PlanJsonDelta {
   readonly replace: boolean;
 }
 
-/** One step in JSON. */
+/**
+ * One step in JSON. Every step has every key, like every other `--output json` document: a field the
+ * step's action does not have is `null`, so a reader never has to tell a missing key from an empty one.
+ */
 export interface PlanJsonStep {
   readonly logicalId: string;
   readonly kind: string;
   readonly action: ActionType;
   readonly after: readonly string[];
   readonly name: string;
-  readonly physicalId?: string;
-  readonly reason?: string;
-  readonly deltas?: readonly PlanJsonDelta[];
-  /** The desired spec of a create. */
-  readonly spec?: unknown;
-  readonly tags?: Readonly<Record<string, string>>;
-  /** Fields left at their live values because the stack lets others own them. */
-  readonly ignored?: readonly IgnoredField[];
+  /** The live resource's id; `null` for a create or a skip (nothing exists yet). */
+  readonly physicalId: string | null;
+  /** Why a replace, conflict, skip or (sometimes) delete happens; `null` otherwise. */
+  readonly reason: string | null;
+  /** The field changes of an update or replace; `null` for other actions. */
+  readonly deltas: readonly PlanJsonDelta[] | null;
+  /** The desired spec of a create; `null` for other actions. */
+  readonly spec: unknown;
+  /** The tags a create sets; `null` for other actions. */
+  readonly tags: Readonly<Record<string, string>> | null;
+  /** Fields left at their live values because the stack lets others own them; `null` when none. */
+  readonly ignored: readonly IgnoredField[] | null;
 }
 
 /** The plan document. */
@@ -49,47 +60,50 @@ function jsonDelta(d: FieldDelta): PlanJsonDelta {
   return { path: d.path, desired: d.desired ?? null, observed: d.observed ?? null, replace: d.replace };
 }
 
-function jsonStep(step: PlanStep): PlanJsonStep {
-  const base = {
-    logicalId: step.logicalId,
-    kind: step.kind,
-    action: step.action.type,
-    after: step.after,
-    ...(step.ignored ? { ignored: step.ignored } : {}),
-  };
+/** The fields that depend on the action; the ones an action does not name stay `null`. */
+type ActionFields = Pick<PlanJsonStep, 'name'> &
+  Partial<Pick<PlanJsonStep, 'physicalId' | 'reason' | 'deltas' | 'spec' | 'tags'>>;
+
+function actionFields(step: PlanStep): ActionFields {
   const a = step.action;
   switch (a.type) {
     case 'create':
-      return { ...base, name: a.desired.name, spec: a.desired.spec, tags: a.desired.tags };
+      return { name: a.desired.name, spec: a.desired.spec, tags: a.desired.tags };
     case 'update':
-      return {
-        ...base,
-        name: a.desired.name,
-        physicalId: a.observed.physicalId,
-        deltas: a.deltas.map(jsonDelta),
-      };
+      return { name: a.desired.name, physicalId: a.observed.physicalId, deltas: a.deltas.map(jsonDelta) };
     case 'replace':
       return {
-        ...base,
         name: a.desired.name,
         physicalId: a.observed.physicalId,
         reason: a.reason,
         deltas: a.deltas.map(jsonDelta),
       };
     case 'delete':
-      return {
-        ...base,
-        name: a.observed.name,
-        physicalId: a.observed.physicalId,
-        ...(a.reason === undefined ? {} : { reason: a.reason }),
-      };
+      return { name: a.observed.name, physicalId: a.observed.physicalId, reason: a.reason ?? null };
     case 'noop':
-      return { ...base, name: a.desired.name, physicalId: a.observed.physicalId };
+      return { name: a.desired.name, physicalId: a.observed.physicalId };
     case 'conflict':
-      return { ...base, name: a.desired.name, physicalId: a.observed.physicalId, reason: a.reason };
+      return { name: a.desired.name, physicalId: a.observed.physicalId, reason: a.reason };
     case 'skip':
-      return { ...base, name: a.desired.name, reason: a.reason };
+      return { name: a.desired.name, reason: a.reason };
   }
+}
+
+function jsonStep(step: PlanStep): PlanJsonStep {
+  const fields = actionFields(step);
+  return {
+    logicalId: step.logicalId,
+    kind: step.kind,
+    action: step.action.type,
+    after: step.after,
+    name: fields.name,
+    physicalId: fields.physicalId ?? null,
+    reason: fields.reason ?? null,
+    deltas: fields.deltas ?? null,
+    spec: fields.spec ?? null,
+    tags: fields.tags ?? null,
+    ignored: step.ignored ?? null,
+  };
 }
 
 /** The redacted plan as a JSON value, for embedding into larger documents (drift reports). */

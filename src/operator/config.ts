@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { profileRegion } from '../aws/clients.js';
 import { DEFAULT_RATE_SHARE } from '../aws/rate-limits.js';
 import { DEFAULT_HEARTBEAT_MS, DEFAULT_LEASE_MS, DEFAULT_TABLE_NAME } from '../state/index.js';
 import { OperatorConfigError } from './errors.js';
@@ -43,6 +44,11 @@ export interface OperatorConfig {
    * `AWS_ENDPOINT_URL_<SERVICE>`, the config file's `endpoint_url`) the SDK reads itself.
    */
   readonly endpoint?: string;
+  /**
+   * `--aws-profile` only: set on every client (the state table's and each region's), so the flag beats
+   * `AWS_PROFILE`, which the SDK reads itself when this is unset.
+   */
+  readonly profile?: string;
   readonly concurrency: number;
   readonly pollMs: number;
   readonly resyncMs: number;
@@ -103,7 +109,7 @@ function number(env: Env, name: string, fallback: number, min: number, scale = 1
 function validate(config: OperatorConfig): OperatorConfig {
   if (!config.region) {
     throw new OperatorConfigError(
-      `no region for the state table: set ${OPERATOR_ENV.region} (or AWS_REGION / AWS_DEFAULT_REGION)`,
+      `no region for the state table: pass --region, set ${OPERATOR_ENV.region} (or AWS_REGION / AWS_DEFAULT_REGION), or give the AWS profile a region`,
     );
   }
   if (!Number.isInteger(config.concurrency) || config.concurrency < 1)
@@ -163,4 +169,33 @@ export function readOperatorConfig(env: Env, overrides: Partial<OperatorConfig> 
     logLevel: (env[E.logLevel] || 'info') as LogLevel,
   };
   return validate({ ...base, ...overrides });
+}
+
+/** How {@link loadOperatorConfig} finds the profile's region; tests inject a reader. */
+export interface ProfileRegionReader {
+  /** @default the SDK's config-file reader ({@link profileRegion}), never the instance metadata service */
+  readonly readProfileRegion?: (profile?: string) => Promise<string | undefined>;
+}
+
+/**
+ * {@link readOperatorConfig}, with one more region source at the end, as every CLI command has: when
+ * neither `overrides` (`--region`) nor the environment (`STACKCTL_TABLE_REGION`, `AWS_REGION`,
+ * `AWS_DEFAULT_REGION`) names the state table's region, the `region` of the AWS profile
+ * (`overrides.profile`, i.e. `--aws-profile`, else `AWS_PROFILE`, else `default`) in the AWS config file.
+ * Async because that file is read; it is read only when nothing else names a region.
+ *
+ * @throws OperatorConfigError as {@link readOperatorConfig}
+ * @example
+ * const config = await loadOperatorConfig(process.env, { port: 9090, profile: 'ops' });
+ */
+export async function loadOperatorConfig(
+  env: Env,
+  overrides: Partial<OperatorConfig> = {},
+  reader: ProfileRegionReader = {},
+): Promise<OperatorConfig> {
+  const named = overrides.region || env[OPERATOR_ENV.region] || env.AWS_REGION || env.AWS_DEFAULT_REGION;
+  if (named) return readOperatorConfig(env, overrides);
+  const read = reader.readProfileRegion ?? profileRegion;
+  const fromProfile = await read(overrides.profile || env.AWS_PROFILE || undefined);
+  return readOperatorConfig(env, { ...overrides, ...(fromProfile ? { region: fromProfile } : {}) });
 }

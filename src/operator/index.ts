@@ -24,8 +24,10 @@ export {
   DEFAULT_RESYNC_JITTER,
   DEFAULT_RESYNC_MS,
   DEFAULT_STOP_TIMEOUT_MS,
+  loadOperatorConfig,
   OPERATOR_ENV,
   type OperatorConfig,
+  type ProfileRegionReader,
   readOperatorConfig,
 } from './config.js';
 export { type PassOutcome, type PassStart, StackController } from './controller.js';

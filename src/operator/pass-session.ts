@@ -29,17 +29,20 @@ export type ClientsFactory = (region: string, stats: CallStats, retryBudget?: Re
 export const PASS_DEADLINE_MS = 60 * 60_000;
 
 /**
- * The default factory: real clients, with an optional endpoint override (moto, LocalStack). No
+ * The default factory: real clients, with an optional endpoint override (moto, LocalStack) and the
+ * `--aws-profile` the operator was started with (every region's clients use the same profile as the
+ * state table's, so the flag is never beaten by `AWS_PROFILE` for the stacks' calls). No
  * deadline of its own: the clients live as long as the process, and each pass gets its
  * {@link PASS_DEADLINE_MS} through its scope (pass-scope.ts).
  */
-export function defaultClientsFactory(endpoint?: string): ClientsFactory {
+export function defaultClientsFactory(endpoint?: string, profile?: string): ClientsFactory {
   return (region, stats, retryBudget) =>
     createAwsClients({
       region,
       stats,
       ...(retryBudget ? { retryBudget } : {}),
       ...(endpoint ? { endpoint } : {}),
+      ...(profile ? { profile } : {}),
     });
 }
 

@@ -108,9 +108,15 @@ export async function resolveRegion(
   return inputs.fallback ? { value: inputs.fallback, source: 'default' } : undefined;
 }
 
-/** The state table name: `--table`, `STACKCTL_TABLE`, or the default. */
-export function stateTableName(flags: Flags): string {
-  return flags.table ?? process.env.STACKCTL_TABLE ?? DEFAULT_TABLE_NAME;
+/**
+ * The state table name: `--table`, else `STACKCTL_TABLE`, else the default (flags beat the environment;
+ * an empty value counts as unset).
+ */
+export function stateTableName(
+  flags: Pick<Flags, 'table'>,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string {
+  return flags.table || env.STACKCTL_TABLE || DEFAULT_TABLE_NAME;
 }
 
 /** Prints `--stats` (to stderr in text mode so stdout stays the command's result). */

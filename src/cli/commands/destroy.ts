@@ -8,7 +8,7 @@ import { StackctlError } from '../../errors.js';
 import { planPass, reconcilePass } from '../../reconcilers/reconcile-stack.js';
 import type { StackRef } from '../../state/index.js';
 import { jsonDocument } from '../json-document.js';
-import { EXIT, paint } from '../output.js';
+import { EXIT } from '../output.js';
 import {
   openAwsSession,
   printJson,
@@ -27,7 +27,7 @@ import {
   settleSpecAfterDestroy,
 } from './destroy-state.js';
 import { discoverStackProjects, loadDestroyTarget } from './destroy-target.js';
-import { passCounts, stepResultJson } from './pass-summary.js';
+import { formatPassOutcome, passCounts, stepResultJson } from './pass-summary.js';
 import { reportExitCode } from './reconcile.js';
 import { actor, openStateSession } from './remote-context.js';
 import type { Command } from './types.js';
@@ -97,6 +97,7 @@ export const destroyCommand: Command = {
       );
     }
     let result: Awaited<ReturnType<typeof reconcilePass>>;
+    const startedAt = Date.now();
     try {
       result = await reconcilePass({
         ...input,
@@ -130,15 +131,7 @@ export const destroyCommand: Command = {
         }),
       );
     } else {
-      const c = paint(flags.color);
-      const s = result.report.summary;
-      io.out(
-        `Destroyed ${s.applied} resources of ${desired.project}/${desired.stack}; kept ${s.skipped}, failed ${s.failed}, blocked ${s.blocked}.\n`,
-      );
-      for (const r of result.report.results) {
-        if (r.status === 'skipped') io.out(`  ${c.yellow('kept')} ${r.logicalId}: ${r.message ?? ''}\n`);
-        if (r.status === 'failed') io.out(`  ${c.red('✗')} ${r.logicalId}: ${r.error?.message ?? ''}\n`);
-      }
+      io.out(formatPassOutcome(result.report, Date.now() - startedAt, flags.color, 'destroy'));
       io.out(describeSpecOutcome(specOutcome, specRef));
       printStats(io, flags, stats);
     }

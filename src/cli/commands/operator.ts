@@ -7,10 +7,11 @@
  * @module
  */
 import { CallStats, createAwsClients } from '../../aws/index.js';
-import { readOperatorConfig } from '../../operator/config.js';
+import { loadOperatorConfig, type OperatorConfig, type ProfileRegionReader } from '../../operator/config.js';
 import { jsonLogger } from '../../operator/logger.js';
 import { Operator } from '../../operator/operator.js';
 import { defaultClientsFactory } from '../../operator/pass-session.js';
+import type { Flags } from '../args.js';
 import { EXIT } from '../output.js';
 import type { Command } from './types.js';
 
@@ -33,6 +34,31 @@ function stopSignal(): Promise<NodeJS.Signals> {
   });
 }
 
+/**
+ * The operator's settings with its command-line flags applied over the environment (flags > environment
+ * > AWS profile > defaults): `--port` over `STACKCTL_PORT`, `--table` over `STACKCTL_TABLE`, `--region`
+ * over `STACKCTL_TABLE_REGION` / `AWS_REGION` / `AWS_DEFAULT_REGION` / the profile's region,
+ * `--endpoint-url` and `--aws-profile` over what the SDK would find itself (`AWS_ENDPOINT_URL`,
+ * `AWS_PROFILE`).
+ */
+export async function operatorConfigFromFlags(
+  flags: Pick<Flags, 'port' | 'table' | 'region' | 'endpointUrl' | 'awsProfile'>,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  reader: ProfileRegionReader = {},
+): Promise<OperatorConfig> {
+  return loadOperatorConfig(
+    env,
+    {
+      ...(flags.port !== undefined ? { port: flags.port } : {}),
+      ...(flags.table ? { table: flags.table } : {}),
+      ...(flags.region ? { region: flags.region } : {}),
+      ...(flags.endpointUrl ? { endpoint: flags.endpointUrl } : {}),
+      ...(flags.awsProfile ? { profile: flags.awsProfile } : {}),
+    },
+    reader,
+  );
+}
+
 /** `operator [--port 8080]`. */
 export const operatorCommand: Command = {
   words: ['operator'],
@@ -40,14 +66,7 @@ export const operatorCommand: Command = {
   summary:
     'Runs the operator: watches the state table, reconciles every pushed stack under per-stack leases, serves /healthz, /readyz, /metrics and a status page; drains on SIGTERM.',
   async run({ flags }, io) {
-    // Only the flag: the SDK reads AWS_ENDPOINT_URL(_<SERVICE>) and the config file's endpoint_url itself.
-    const endpoint = flags.endpointUrl;
-    const config = readOperatorConfig(process.env, {
-      ...(flags.port !== undefined ? { port: flags.port } : {}),
-      ...(flags.table ? { table: flags.table } : {}),
-      ...(flags.region ? { region: flags.region } : {}),
-      ...(endpoint ? { endpoint } : {}),
-    });
+    const config = await operatorConfigFromFlags(flags);
     const logger = jsonLogger({
       level: config.logLevel,
       base: { owner: config.owner },
@@ -58,13 +77,13 @@ export const operatorCommand: Command = {
       region: config.region,
       stats: stateStats,
       ...(config.endpoint ? { endpoint: config.endpoint } : {}),
-      ...(flags.awsProfile ? { profile: flags.awsProfile } : {}),
+      ...(config.profile ? { profile: config.profile } : {}),
     });
     const operator = new Operator({
       config,
       state: base.dynamodb,
       stateStats,
-      clientsFor: defaultClientsFactory(config.endpoint),
+      clientsFor: defaultClientsFactory(config.endpoint, config.profile),
       logger,
     });
     const signal = stopSignal();

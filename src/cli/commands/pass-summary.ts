@@ -59,20 +59,85 @@ export function formatElapsed(ms: number): string {
 }
 
 /**
- * The summary line: `Reconciled in 3m 07s: 2 created, 1 updated, 0 replaced, 0 deleted, 0 failed
- * (14 unchanged).`, with blocked and skipped steps named only when there are any; green when the pass
- * is ok, red otherwise.
+ * Which command ran the pass: it names the summary (`Reconciled`, `Destroyed`, `Pruned`) and decides
+ * which counts the line shows (a destroy only deletes, a prune deletes and updates what referenced the
+ * deleted resources).
  */
-export function formatPassSummary(report: ApplyReport, elapsedMs: number, color: boolean): string {
+export type PassKind = 'reconcile' | 'destroy' | 'prune';
+
+/** A skip reason that already says `kept:` (data-safety.ts), not repeated after the `kept` label. */
+const KEPT_PREFIX = /^kept: /;
+
+/** The word a successful pass of each kind starts its summary with. */
+const SUMMARY_VERB: Readonly<Record<PassKind, string>> = {
+  reconcile: 'Reconciled',
+  destroy: 'Destroyed',
+  prune: 'Pruned',
+};
+
+/** The counts each kind of pass always names, in order. */
+const MAIN_COUNTS: Readonly<Record<PassKind, readonly (keyof PassCounts)[]>> = {
+  reconcile: ['created', 'updated', 'replaced', 'deleted', 'failed'],
+  destroy: ['deleted', 'failed'],
+  prune: ['deleted', 'updated', 'failed'],
+};
+
+/** The parenthesised counts: reconcile names skipped steps and unchanged ones, destroy and prune what they kept. */
+function extraCounts(n: PassCounts, kind: PassKind): string {
+  const blocked = n.blocked > 0 ? [`${n.blocked} blocked`] : [];
+  if (kind === 'reconcile')
+    return [...blocked, ...(n.skipped > 0 ? [`${n.skipped} skipped`] : []), `${n.unchanged} unchanged`].join(
+      ', ',
+    );
+  return [`${n.skipped} kept`, ...blocked, ...(n.unchanged > 0 ? [`${n.unchanged} unchanged`] : [])].join(
+    ', ',
+  );
+}
+
+/**
+ * The summary line: `Reconciled in 3m 07s: 2 created, 1 updated, 0 replaced, 0 deleted, 0 failed
+ * (14 unchanged).`, with blocked and skipped steps named only when there are any; a destroy reads
+ * `Destroyed in 1m 02s: 12 deleted, 0 failed (2 kept).` and a prune `Pruned in 4.2s: 1 deleted,
+ * 0 updated, 0 failed (0 kept).` (kept: left in place for data safety). `Failed in …` when the pass is
+ * not ok; green when it is, red otherwise.
+ */
+export function formatPassSummary(
+  report: ApplyReport,
+  elapsedMs: number,
+  color: boolean,
+  kind: PassKind = 'reconcile',
+): string {
   const n = passCounts(report);
-  const extra = [
-    ...(n.blocked > 0 ? [`${n.blocked} blocked`] : []),
-    ...(n.skipped > 0 ? [`${n.skipped} skipped`] : []),
-    `${n.unchanged} unchanged`,
-  ].join(', ');
-  const line = `${report.ok ? 'Reconciled' : 'Failed'} in ${formatElapsed(elapsedMs)}: ${n.created} created, ${n.updated} updated, ${n.replaced} replaced, ${n.deleted} deleted, ${n.failed} failed (${extra}).`;
+  const main = MAIN_COUNTS[kind].map((key) => `${n[key]} ${key}`).join(', ');
+  const verb = report.ok ? SUMMARY_VERB[kind] : 'Failed';
+  const line = `${verb} in ${formatElapsed(elapsedMs)}: ${main} (${extraCounts(n, kind)}).`;
   const c = paint(color);
   return `${report.ok ? c.green(line) : c.red(line)}\n`;
+}
+
+/**
+ * The text after a pass's live progress: the summary line ({@link formatPassSummary}), then one line
+ * per failed, conflicted or blocked step with its reason, so the cause is the last thing on screen; a
+ * destroy or prune also names each resource it kept and why.
+ */
+export function formatPassOutcome(
+  report: ApplyReport,
+  elapsedMs: number,
+  color: boolean,
+  kind: PassKind = 'reconcile',
+): string {
+  const c = paint(color);
+  const lines = [formatPassSummary(report, elapsedMs, color, kind)];
+  for (const r of report.results) {
+    if (r.status === 'failed' || r.status === 'conflict')
+      lines.push(`  ${c.red('✗')} ${r.kind} ${r.logicalId}: ${r.error?.message ?? r.message ?? r.status}\n`);
+    if (r.status === 'blocked') lines.push(`  - ${r.kind} ${r.logicalId}: ${r.message ?? 'blocked'}\n`);
+    if (r.status === 'skipped' && kind !== 'reconcile')
+      lines.push(
+        `  ${c.yellow('kept')} ${r.kind} ${r.logicalId}: ${(r.message ?? '').replace(KEPT_PREFIX, '')}\n`,
+      );
+  }
+  return lines.join('');
 }
 
 /**

@@ -9,7 +9,7 @@ import { StackctlError } from '../../errors.js';
 import { prunePass, pruneSteps } from '../../reconcilers/prune.js';
 import { planPass } from '../../reconcilers/reconcile-stack.js';
 import { jsonDocument } from '../json-document.js';
-import { EXIT, paint } from '../output.js';
+import { EXIT } from '../output.js';
 import {
   openAwsSession,
   printJson,
@@ -19,7 +19,7 @@ import {
   statsJson,
 } from './aws-context.js';
 import { loadFromFlags, requireStack } from './common.js';
-import { passCounts, stepResultJson } from './pass-summary.js';
+import { formatPassOutcome, passCounts, stepResultJson } from './pass-summary.js';
 import { reportExitCode } from './reconcile.js';
 import type { Command } from './types.js';
 
@@ -73,6 +73,7 @@ export const pruneCommand: Command = {
         );
       }
     }
+    const startedAt = Date.now();
     const result = await prunePass({
       ...input,
       state: { table: stateTableName(flags) },
@@ -93,18 +94,7 @@ export const pruneCommand: Command = {
         }),
       );
     } else {
-      const c = paint(flags.color);
-      const s = result.report.summary;
-      const applied = (action: string): number =>
-        result.report.results.filter((r) => r.action === action && r.status === 'applied').length;
-      const updated = applied('update');
-      io.out(
-        `Pruned ${applied('delete')} unmanaged resources of ${desired.project}/${desired.stack}${updated > 0 ? ` (and updated ${updated} that referenced them)` : ''}; kept ${s.skipped}, failed ${s.failed}, blocked ${s.blocked}.\n`,
-      );
-      for (const r of result.report.results) {
-        if (r.status === 'skipped') io.out(`  ${c.yellow('kept')} ${r.logicalId}: ${r.message ?? ''}\n`);
-        if (r.status === 'failed') io.out(`  ${c.red('✗')} ${r.logicalId}: ${r.error?.message ?? ''}\n`);
-      }
+      io.out(formatPassOutcome(result.report, Date.now() - startedAt, flags.color, 'prune'));
       printStats(io, flags, stats);
     }
     return reportExitCode(result.report);

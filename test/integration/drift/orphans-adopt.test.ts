@@ -74,7 +74,8 @@ describe('orphans', () => {
 
     const pruned = await env.cli(['prune', '--stack', 'dev'], true);
     expect(pruned.code, pruned.err + pruned.out).toBe(0);
-    expect(pruned.out).toContain('Pruned 1 unmanaged resources');
+    expect(pruned.out).toContain('Pruned in ');
+    expect(pruned.out).toContain(': 1 deleted, 0 updated, 0 failed (0 kept).');
     expect(await logGroup(env.clients, leftover)).toBeUndefined();
     expect(await logGroup(env.clients, otherStacks)).toBeDefined();
     const after = await drift();

@@ -2,7 +2,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatElapsed, formatPassSummary, passCounts } from '../../../src/cli/commands/pass-summary.js';
+import {
+  formatElapsed,
+  formatPassOutcome,
+  formatPassSummary,
+  passCounts,
+} from '../../../src/cli/commands/pass-summary.js';
 import { formatReconcileOutcome } from '../../../src/cli/commands/reconcile.js';
 import { type StatusRow, statusCells } from '../../../src/cli/commands/status.js';
 import { jsonDocument } from '../../../src/cli/json-document.js';
@@ -119,6 +124,47 @@ describe('reconcile summary', () => {
   ])('$reason', ({ report: r, elapsedMs, text }) => {
     expect(formatReconcileOutcome(r, elapsedMs, false)).toBe(text);
     expect(formatPassSummary(r, elapsedMs, true)).toContain('\u001b[');
+  });
+
+  const kept: StepResult = {
+    ...step('delete', 'skipped', 'subnets/db'),
+    kind: 'rds.DBSubnetGroup',
+    message: 'kept: still used by db/main, which is kept for data safety',
+  };
+
+  it.each([
+    {
+      reason: 'destroy: deletes, failures and what it kept, no creates or updates',
+      kind: 'destroy' as const,
+      report: report([step('delete', 'applied'), step('delete', 'applied', 'b'), kept]),
+      elapsedMs: 62_000,
+      text: [
+        'Destroyed in 1m 02s: 2 deleted, 0 failed (1 kept).',
+        '  kept rds.DBSubnetGroup subnets/db: still used by db/main, which is kept for data safety',
+        '',
+      ].join('\n'),
+    },
+    {
+      reason: 'destroy that failed: the failure and what it blocked are named',
+      kind: 'destroy' as const,
+      report: report([step('delete', 'failed'), step('delete', 'blocked')], false),
+      elapsedMs: 4200,
+      text: [
+        'Failed in 4.2s: 0 deleted, 1 failed (0 kept, 1 blocked).',
+        '  ✗ ecs.Service delete-failed: not allowed',
+        '  - ecs.Service delete-blocked: blocked by db (failed)',
+        '',
+      ].join('\n'),
+    },
+    {
+      reason: 'prune: deletes and the updates of what referenced them',
+      kind: 'prune' as const,
+      report: report([step('update', 'applied'), step('delete', 'applied')]),
+      elapsedMs: 900,
+      text: 'Pruned in 0.9s: 1 deleted, 1 updated, 0 failed (0 kept).\n',
+    },
+  ])('$reason', ({ kind, report: r, elapsedMs, text }) => {
+    expect(formatPassOutcome(r, elapsedMs, false, kind)).toBe(text);
   });
 
   it.each([

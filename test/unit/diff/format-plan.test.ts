@@ -174,6 +174,39 @@ describe('planToJson', () => {
     });
   });
 
+  const STEP_KEYS = ['physicalId', 'reason', 'deltas', 'spec', 'tags', 'ignored'] as const;
+
+  it.each([
+    { reason: 'a create has a spec and tags but nothing live', logicalId: 'cluster', set: ['spec', 'tags'] },
+    { reason: 'an update has a live id and deltas', logicalId: 'service/web', set: ['physicalId', 'deltas'] },
+    {
+      reason: 'a replace has a live id, a reason and deltas',
+      logicalId: 'tg/web-80',
+      set: ['physicalId', 'reason', 'deltas'],
+    },
+    { reason: 'a noop has only its live id', logicalId: 'log/web', set: ['physicalId'] },
+    { reason: 'a skip has only its reason', logicalId: 'dns/www', set: ['reason'] },
+    {
+      reason: 'a conflict has a live id and a reason',
+      logicalId: 'service/api',
+      set: ['physicalId', 'reason'],
+    },
+    {
+      reason: 'a delete without a reason has only its live id',
+      logicalId: 'service/old',
+      set: ['physicalId'],
+    },
+  ])('carries every key, null where absent: $reason', ({ logicalId, set }) => {
+    const step = planToJsonValue(mixedPlan()).steps.find((s) => s.logicalId === logicalId);
+
+    expect(step).toBeDefined();
+    for (const key of STEP_KEYS) {
+      expect(step, key).toHaveProperty(key);
+      if (set.includes(key)) expect(step?.[key], key).not.toBeNull();
+      else expect(step?.[key], key).toBeNull();
+    }
+  });
+
   it('is byte-stable whatever order the inputs come in', () => {
     const a = planStack({
       ...base,

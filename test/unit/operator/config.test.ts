@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONCURRENCY, DEFAULT_RESYNC_MS, readOperatorConfig } from '../../../src/operator/config.js';
+import {
+  DEFAULT_CONCURRENCY,
+  DEFAULT_RESYNC_MS,
+  loadOperatorConfig,
+  readOperatorConfig,
+} from '../../../src/operator/config.js';
 
 describe('readOperatorConfig', () => {
   it('applies the documented defaults', () => {
@@ -86,6 +91,65 @@ describe('readOperatorConfig', () => {
   ])('refuses $reason', ({ env, message }) => {
     expect(() => readOperatorConfig(env)).toThrow(
       expect.objectContaining({ code: 'OPERATOR_CONFIG_INVALID', message: expect.stringContaining(message) }),
+    );
+  });
+});
+
+describe("loadOperatorConfig: the AWS profile's region last", () => {
+  it.each([
+    {
+      reason: 'no region named anywhere: the default profile’s',
+      env: {},
+      overrides: {},
+      read: [undefined],
+      region: 'ap-south-1',
+    },
+    {
+      reason: 'AWS_PROFILE names the profile read',
+      env: { AWS_PROFILE: 'ops' },
+      overrides: {},
+      read: ['ops'],
+      region: 'ap-south-1',
+    },
+    {
+      reason: '--aws-profile beats AWS_PROFILE',
+      env: { AWS_PROFILE: 'ops' },
+      overrides: { profile: 'admin' },
+      read: ['admin'],
+      region: 'ap-south-1',
+    },
+    {
+      reason: 'AWS_DEFAULT_REGION beats the profile, which is not read',
+      env: { AWS_DEFAULT_REGION: 'eu-north-1' },
+      overrides: {},
+      read: [],
+      region: 'eu-north-1',
+    },
+    {
+      reason: '--region beats everything, the profile is not read',
+      env: { AWS_PROFILE: 'ops' },
+      overrides: { region: 'eu-west-1' },
+      read: [],
+      region: 'eu-west-1',
+    },
+  ])('$reason', async ({ env, overrides, read, region }) => {
+    const asked: (string | undefined)[] = [];
+    const config = await loadOperatorConfig(env, overrides, {
+      readProfileRegion: async (profile) => {
+        asked.push(profile);
+        return 'ap-south-1';
+      },
+    });
+    expect(config.region).toBe(region);
+    expect(asked).toEqual(read);
+  });
+
+  it('still refuses to start when the profile has no region either', async () => {
+    await expect(loadOperatorConfig({}, {}, { readProfileRegion: async () => undefined })).rejects.toThrow(
+      expect.objectContaining({
+        code: 'OPERATOR_CONFIG_INVALID',
+        message: expect.stringContaining('profile'),
+      }),
     );
   });
 });
