@@ -45,6 +45,8 @@ export interface Flags {
   readonly allowDataLoss: boolean;
   readonly fromStdin: boolean;
   readonly random: boolean;
+  /** `config set --restart` (true) / `--no-restart` (false); undefined when neither was given. */
+  readonly restart?: boolean;
   readonly force: boolean;
   /** `stacks ls --remote`: list the state table, not the checkout. */
   readonly remote: boolean;
@@ -62,6 +64,16 @@ export interface Flags {
   readonly follow: boolean;
   /** `--since 10m`, in seconds. */
   readonly sinceSeconds?: number;
+  /** `estimate --mode M`: also price the stack rendered with mode M (checked by the command). */
+  readonly mode?: string;
+  /** `rollout --stacks 'customer-*'`: which stacks (glob, comma-separated). */
+  readonly stacks?: string;
+  /** `rollout --waves 1,10%,50%,100%`. */
+  readonly waves?: string;
+  /** `rollout --pause 10m`, in seconds. */
+  readonly pauseSeconds?: number;
+  /** `rollout --max-failures N`. */
+  readonly maxFailures?: number;
   /** Always false for a command: help is answered by the parser before any command runs. */
   readonly help: boolean;
   /** Always false for a command: `--version` is answered by the parser. */
@@ -125,6 +137,7 @@ export interface OptionValues {
   readonly allowDataLoss?: boolean;
   readonly fromStdin?: boolean;
   readonly random?: boolean;
+  readonly restart?: boolean;
   readonly force?: boolean;
   readonly remote?: boolean;
   readonly port?: string;
@@ -134,6 +147,11 @@ export interface OptionValues {
   readonly out?: string;
   readonly follow?: boolean;
   readonly since?: string;
+  readonly mode?: string;
+  readonly stacks?: string;
+  readonly waves?: string;
+  readonly pause?: string;
+  readonly maxFailures?: string;
 }
 
 /**
@@ -171,6 +189,7 @@ export function flagsFromOptions(v: OptionValues, color: boolean): Flags {
     allowDataLoss: v.allowDataLoss ?? false,
     fromStdin: v.fromStdin ?? false,
     random: v.random ?? false,
+    ...(v.restart === undefined ? {} : { restart: v.restart }),
     force: v.force ?? false,
     remote: v.remote ?? false,
     ...(v.port === undefined ? {} : { port: parsePortFlag(v.port) }),
@@ -179,6 +198,11 @@ export function flagsFromOptions(v: OptionValues, color: boolean): Flags {
     ...(v.out === undefined ? {} : { out: v.out }),
     follow: v.follow ?? false,
     ...(v.since === undefined ? {} : { sinceSeconds: parseDurationFlag(v.since, '--since') }),
+    ...(v.mode === undefined ? {} : { mode: v.mode }),
+    ...(v.stacks === undefined ? {} : { stacks: v.stacks }),
+    ...(v.waves === undefined ? {} : { waves: v.waves }),
+    ...(v.pause === undefined ? {} : { pauseSeconds: parseDurationFlag(v.pause, '--pause') }),
+    ...(v.maxFailures === undefined ? {} : { maxFailures: parseCountFlag(v.maxFailures, '--max-failures') }),
     help: false,
     version: false,
   };
@@ -201,6 +225,14 @@ export function parseDurationFlag(text: string, flag = '--timeout'): number {
   if (!m) throw new UsageError(`${flag} takes a duration like 600, 90s, 15m or 1h, got "${text}"`);
   const n = Number(m[1]);
   return m[2] === 'h' ? n * 3600 : m[2] === 'm' ? n * 60 : n;
+}
+
+/** `--max-failures 2` → 2: a non-negative integer. */
+export function parseCountFlag(text: string, flag: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n))
+    throw new UsageError(`${flag} takes a whole number (0, 1, 2…), got "${text}"`);
+  return n;
 }
 
 /** `--port 8080` → 8080 (0 picks a free port). */

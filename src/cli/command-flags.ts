@@ -102,6 +102,11 @@ export const COMMAND_FLAG_SPECS = {
   'allow-data-loss': { name: 'allow-data-loss', description: 'allow deleting or replacing data stores' },
   'from-stdin': { name: 'from-stdin', description: 'read the value from stdin' },
   random: { name: 'random', description: 'generate a random 32-character value' },
+  restart: { name: 'restart', description: 'restart the services that read the key now (a new deployment)' },
+  'no-restart': {
+    name: 'no-restart',
+    description: 'only store the value: running services keep the old one until a later pass',
+  },
   force: { name: 'force', description: 'overwrite an existing stack file' },
   remote: { name: 'remote', description: 'list the stacks in the state table, not the checkout' },
   port: { name: 'port', value: 'PORT', description: 'HTTP port of the health endpoint (0 picks a free one)' },
@@ -109,6 +114,27 @@ export const COMMAND_FLAG_SPECS = {
   out: { name: 'out', value: 'FILE', description: 'write the result to FILE instead of stdout' },
   follow: { name: 'follow', description: 'keep printing new log lines' },
   since: { name: 'since', value: 'DURATION', description: 'start this long ago: 90s, 10m, 1h' },
+  mode: {
+    name: 'mode',
+    value: 'MODE',
+    description: 'also price the stack as if its mode were MODE (affordable, balanced, high_availability)',
+  },
+  stacks: {
+    name: 'stacks',
+    value: 'PATTERN',
+    description: "stacks to roll out: glob over stack names, comma-separated ('customer-*')",
+  },
+  waves: {
+    name: 'waves',
+    value: 'STEPS',
+    description: 'cumulative wave sizes, counts or percentages (default 1,10%,50%,100%)',
+  },
+  pause: { name: 'pause', value: 'DURATION', description: 'wait between waves: 0, 90s, 10m' },
+  'max-failures': {
+    name: 'max-failures',
+    value: 'N',
+    description: 'failed stacks tolerated before the rollout stops (default 0)',
+  },
 } as const satisfies Readonly<Record<string, FlagSpec>>;
 
 /** The name of a command flag. */
@@ -184,6 +210,11 @@ export const COMMAND_SURFACES: Readonly<Record<string, CommandSurface>> = {
     outputs: TEXT_JSON,
     examples: ['stackctl status --stack prod', 'stackctl status --all -o json'],
   },
+  estimate: {
+    flags: [...PROJECT, 'all', 'mode', 'output'],
+    outputs: ['text', 'json', 'markdown'],
+    examples: ['stackctl estimate --stack prod', 'stackctl estimate --stack dev --mode balanced -o markdown'],
+  },
   check: {
     flags: [...PROJECT, 'stats', 'output'],
     outputs: TEXT_JSON,
@@ -201,10 +232,11 @@ export const COMMAND_SURFACES: Readonly<Record<string, CommandSurface>> = {
     examples: ['stackctl logs --stack dev api --since 10m', 'stackctl logs --stack dev --follow'],
   },
   'config set': {
-    flags: [...PROJECT, 'from-stdin', 'random', 'stats'],
+    flags: [...PROJECT, 'from-stdin', 'random', 'restart', 'no-restart', 'stats'],
     args: ['[key]', '[value]'],
     examples: [
       'stackctl config set API_TOKEN --random --stack dev',
+      'stackctl config set API_TOKEN --from-stdin --restart --stack prod',
       'vault read … | stackctl config set DB_PASSWORD --from-stdin --stack prod',
     ],
   },
@@ -252,6 +284,43 @@ export const COMMAND_SURFACES: Readonly<Record<string, CommandSurface>> = {
     flags: ['stack', 'project', 'region', 'allow-data-loss', 'yes'],
     args: ['[stack]'],
     examples: ['stackctl stacks rm pr-42 --yes'],
+  },
+  rollout: {
+    flags: [
+      'file',
+      'project',
+      'profile',
+      'region',
+      'stacks',
+      'image',
+      'waves',
+      'pause',
+      'max-failures',
+      'timeout',
+      'remote',
+      'output',
+    ],
+    outputs: TEXT_JSON,
+    examples: [
+      "stackctl rollout --stacks 'customer-*' --image api=repo/api:1.5 --waves 1,10%,50%,100% --pause 10m",
+      "stackctl rollout --stacks 'eu-*' --image api=repo/api:1.5 --max-failures 1 -o json",
+      "stackctl rollout --remote -p shop --stacks 'customer-*' --image api=repo/api:1.5",
+    ],
+  },
+  'rollout status': {
+    flags: ['file', 'project', 'profile', 'region', 'remote', 'output'],
+    outputs: TEXT_JSON,
+    examples: ['stackctl rollout status', 'stackctl rollout status -o json'],
+  },
+  'rollout resume': {
+    flags: ['file', 'project', 'profile', 'region', 'timeout', 'remote', 'output'],
+    outputs: TEXT_JSON,
+    examples: ['stackctl rollout resume'],
+  },
+  'rollout abort': {
+    flags: ['file', 'project', 'profile', 'region', 'timeout', 'remote', 'output'],
+    outputs: TEXT_JSON,
+    examples: ['stackctl rollout abort'],
   },
   'operator install': {
     flags: ['region', 'image', 'stats'],

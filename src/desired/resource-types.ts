@@ -162,7 +162,7 @@ export const RESOURCE_OUTPUTS: Readonly<Record<ResourceKind, readonly string[]>>
   'rds.DBInstance': ['address', 'port', 'arn'],
   'elasticache.SubnetGroup': ['name'],
   'elasticache.ReplicationGroup': ['primaryEndpoint', 'port', 'url'],
-  'ssm.Parameter': ['arn', 'name'],
+  'ssm.Parameter': ['arn', 'name', 'version'],
   'autoscaling.ScalableTarget': ['resourceId'],
   'autoscaling.ScalingPolicy': ['arn'],
   'ec2.DhcpOptions': ['id'],

@@ -8,6 +8,7 @@ import { isRef, STATEFUL_KINDS } from '../desired/resource-types.js';
 import { canonicalJson } from './canonical-json.js';
 import { isDataSafetyRefusal } from './data-safety.js';
 import { redactPlan } from './redact-plan.js';
+import { restartReasons } from './secret-versions.js';
 import type { FieldDelta, Plan, PlanStep } from './types.js';
 
 /** Options of {@link formatPlanText}. */
@@ -72,8 +73,12 @@ function actionLines(step: PlanStep): { readonly tone: Tone; readonly lines: rea
       return undefined;
     case 'create':
       return { tone: 'green', lines: [head('+', 'create', step)] };
-    case 'update':
+    case 'update': {
+      // Only secret versions changed: a new deployment, said as such (secret-versions.ts).
+      const restart = restartReasons(step);
+      if (restart) return { tone: 'yellow', lines: [`~ restart ${step.logicalId} (${restart.join('; ')})`] };
       return { tone: 'yellow', lines: [head('~', 'update', step), ...a.deltas.map(formatDelta)] };
+    }
     case 'replace':
       return {
         tone: dataLoss ? 'boldRed' : 'magenta',

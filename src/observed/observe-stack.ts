@@ -62,6 +62,29 @@ export interface RememberedResource {
   readonly kind: ResourceKind;
   readonly name: string;
   readonly physicalId?: string;
+  /**
+   * The secret versions an `ecs.Service` was last rolled out with, as its journal entry recorded them
+   * (`outputs.secretVersions`, diff/secret-versions.ts); absent when there is no record.
+   */
+  readonly secretVersions?: string;
+}
+
+/** A journal entry's {@link RememberedResource}: its id, and the secret versions it recorded, if any. */
+export function rememberedFromEntry(e: {
+  readonly logicalId: string;
+  readonly kind: ResourceKind;
+  readonly name: string;
+  readonly physicalId?: string;
+  readonly outputs?: Readonly<Record<string, string | number>>;
+}): RememberedResource {
+  const versions = e.outputs?.secretVersions;
+  return {
+    logicalId: e.logicalId,
+    kind: e.kind,
+    name: e.name,
+    ...(e.physicalId ? { physicalId: e.physicalId } : {}),
+    ...(typeof versions === 'string' ? { secretVersions: versions } : {}),
+  };
 }
 
 /** Inputs of {@link observeStack}. */

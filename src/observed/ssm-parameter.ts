@@ -2,7 +2,7 @@
  * Observes `ssm.Parameter`: generated secrets and composed (derived) ones. A generated value is never
  * requested decrypted. A composed parameter's value and its sources' values are read decrypted only to
  * compare digests in memory (is it still the template composed from the current sources?); no value is
- * ever returned: only the name, type, ARN, tags and that verdict are. Tags come from the pass's
+ * ever returned: only the name, type, ARN, version, tags and that verdict are. Tags come from the pass's
  * tagging-API read (tag-index.ts); a parameter it does not list (a user's config secret, untagged) costs a
  * ListTagsForResource.
  *
@@ -41,16 +41,22 @@ export async function parameterTags(ssm: SSMClient, name: string): Promise<Recor
   return tagListToRecord(out.TagList);
 }
 
-/** Name, type and ARN of each existing parameter; the value field of the response is ignored. */
-async function describeNames(
-  ssm: SSMClient,
-  names: readonly string[],
-): Promise<{ name: string; type: string; arn: string }[]> {
-  const out: { name: string; type: string; arn: string }[] = [];
+/** What {@link describeNames} keeps of a parameter: never its value. */
+interface DescribedParameter {
+  readonly name: string;
+  readonly type: string;
+  readonly arn: string;
+  /** The current version: services reading the parameter are rolled out with it (secret-versions.ts). */
+  readonly version: number | undefined;
+}
+
+/** Name, type, ARN and version of each existing parameter; the value field of the response is ignored. */
+async function describeNames(ssm: SSMClient, names: readonly string[]): Promise<DescribedParameter[]> {
+  const out: DescribedParameter[] = [];
   for (const batch of chunks(names, GET_PARAMETERS_BATCH)) {
     const res = await ssm.send(new GetParametersCommand({ Names: batch }));
     for (const p of res.Parameters ?? []) {
-      if (p.Name) out.push({ name: p.Name, type: p.Type ?? '', arn: p.ARN ?? '' });
+      if (p.Name) out.push({ name: p.Name, type: p.Type ?? '', arn: p.ARN ?? '', version: p.Version });
     }
   }
   return out;
@@ -153,7 +159,7 @@ export const ssmParameterObserver: Observer = {
     const discovered = await discoverGenerated(ssm, ctx, targetNames);
     const params = await describeNames(ssm, [...targetNames, ...discovered.keys()]);
     return Promise.all(
-      params.map(async ({ name, type, arn }): Promise<ObservedResource> => {
+      params.map(async ({ name, type, arn, version }): Promise<ObservedResource> => {
         const tags =
           discovered.get(name) ?? (await indexedTags(ctx, arn)) ?? (await parameterTags(ssm, name));
         const target = targets.find((t) => t.name === name);
@@ -176,7 +182,7 @@ export const ssmParameterObserver: Observer = {
           physicalId: name,
           spec,
           tags,
-          outputs: { arn, name },
+          outputs: { arn, name, ...(version === undefined ? {} : { version }) },
           health: 'Healthy',
         };
       }),

@@ -5,7 +5,7 @@
  */
 import { sanitizeAwsMessage, withCallSite } from '../aws/index.js';
 import { StackctlError } from '../errors.js';
-import type { RememberedResource } from '../observed/observe-stack.js';
+import { type RememberedResource, rememberedFromEntry } from '../observed/observe-stack.js';
 import type { Health } from '../observed/types.js';
 import { Journal, LeaseLostError } from '../state/index.js';
 import {
@@ -81,12 +81,7 @@ export function abortedResult(ctx: PassContext, mutations: number): ActionResult
 /** What the journal remembers, so observers can find resources by id even when tags were stripped. */
 export async function rememberedResources(ctx: PassContext): Promise<readonly RememberedResource[]> {
   const journal = new Journal({ ...ctx.ref, lease: ctx.keeper.current() });
-  return (await journal.list()).map((e) => ({
-    logicalId: e.logicalId,
-    kind: e.kind,
-    name: e.name,
-    ...(e.physicalId ? { physicalId: e.physicalId } : {}),
-  }));
+  return (await journal.list()).map(rememberedFromEntry);
 }
 
 /** True when this pass re-checks a generation an earlier pass applied: changes it finds are drift. */

@@ -13,6 +13,7 @@ import type { DesiredStack } from '../desired/resource-types.js';
 import { buildStackDrift, type IgnoreRule, type StackDrift, stackDriftError } from '../diff/drift/index.js';
 import type { WiringEdge, WiringReport } from '../diff/wiring/index.js';
 import { StackctlError } from '../errors.js';
+import type { RememberedResource } from '../observed/observe-stack.js';
 import { shareReads } from '../observed/shared-reads.js';
 import { checkWiring } from './check-wiring.js';
 import { type PlannedPass, planPass } from './reconcile-stack.js';
@@ -45,6 +46,14 @@ export interface DriftStacksInput {
   readonly shareReads?: boolean;
   /** @default DRIFT_STACK_CONCURRENCY */
   readonly concurrency?: number;
+  /**
+   * What the journal remembers of a stack (the secret versions its services were rolled out with), so a
+   * changed secret is drift of the services that read it. @default nothing remembered
+   */
+  readonly remembered?: (
+    desired: DesiredStack,
+    clients: AwsClients,
+  ) => Promise<readonly RememberedResource[]>;
 }
 
 /** One stack's outcome: its drift and, when it could be observed, the pass behind it. */
@@ -75,8 +84,9 @@ export async function driftOne(
   clients: AwsClients,
   rules: readonly IgnoreRule[] = [],
   edges?: readonly WiringEdge[],
+  remembered: readonly RememberedResource[] = [],
 ): Promise<StackDriftResult> {
-  const planned = await planPass({ desired, clients, finalSnapshot: false, allowDataLoss: true });
+  const planned = await planPass({ desired, clients, finalSnapshot: false, allowDataLoss: true }, remembered);
   const wiring =
     edges === undefined
       ? undefined
@@ -121,7 +131,8 @@ export async function driftStacks(input: DriftStacksInput): Promise<readonly Sta
         if ('error' in s) return { drift: stackDriftError(input.project, s.stack, s.region, s.error) };
         const clients = clientsOf(s.region);
         try {
-          const result = await driftOne(s.desired, clients, input.rules, s.edges);
+          const remembered = input.remembered ? await input.remembered(s.desired, clients) : [];
+          const result = await driftOne(s.desired, clients, input.rules, s.edges, remembered);
           return s.resolved ? { ...result, resolved: s.resolved } : result;
         } catch (err) {
           return {

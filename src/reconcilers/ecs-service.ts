@@ -5,7 +5,10 @@
  *   still DRAINING), then CreateService with the context's client token, ownership tags and
  *   `propagateTags: SERVICE`. "Creation of service was not idempotent" (the name is still draining or the
  *   token was used with other parameters) becomes a NotReadyError so the engine requeues.
- * - update: one UpdateService with only the fields the deltas touch; tag deltas via Tag/UntagResource.
+ * - update: one UpdateService with only the fields the deltas touch; tag deltas via Tag/UntagResource. A
+ *   change of `secretVersions` alone (a secret the tasks read changed) is one UpdateService with
+ *   `forceNewDeployment`; create and update return the versions in `outputs.secretVersions`, so the
+ *   journal records what the service was rolled out with (diff/secret-versions.ts).
  * - with `healthy: true` in the spec (a dependent uses `service_healthy`), create and update return
  *   only once the service is healthy (ecs-service-health.ts); the field itself needs no API call.
  * - delete: scale to 0, DeleteService(force), then poll until INACTIVE/absent (bounded, injectable).
@@ -23,6 +26,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { isNotFound } from '../aws/errors.js';
 import type { Spec } from '../desired/resource-types.js';
+import { SECRET_VERSIONS_FIELD, secretVersionsOutput } from '../diff/secret-versions.js';
 import { clusterOfArn, ecsTagsToRecord, recordToEcsTags } from '../observed/ecs-common.js';
 import { describeServicesInput } from '../observed/ecs-describe.js';
 import type { ObservedResource } from '../observed/types.js';
@@ -138,6 +142,12 @@ export function updateInput(
   // AWS only applies a new strategy with a new deployment.
   set('capacityProviderStrategy', 'capacityProviderStrategy', () => toStrategy(spec));
   if (touches(deltas, 'capacityProviderStrategy')) input.forceNewDeployment = true;
+  // A secret the tasks read changed (diff/secret-versions.ts): ECS reads secrets only when a task starts,
+  // so the same call starts a new deployment; the versions are recorded by the journal, not by AWS.
+  if (touches(deltas, SECRET_VERSIONS_FIELD)) {
+    input.forceNewDeployment = true;
+    changed = true;
+  }
   return changed ? input : undefined;
 }
 
@@ -225,7 +235,7 @@ export function createEcsServiceApplier(wait: WaitOptions = {}): Applier {
         // Made by this step's own earlier try whose response was lost: finish what that try would have.
         await applyWhatCreateIgnored(ctx, cluster, serviceName, s, existing);
         if (awaitsHealthy(s)) await waitUntilServiceHealthy(ctx, cluster, arn, desired.logicalId, w);
-        return { physicalId: arn, outputs: { arn } };
+        return { physicalId: arn, outputs: { arn, ...secretVersionsOutput(s) } };
       }
       const deployment = optObj(s, 'deploymentConfiguration');
       try {
@@ -250,7 +260,7 @@ export function createEcsServiceApplier(wait: WaitOptions = {}): Applier {
         const arn = res.service?.serviceArn ?? '';
         await applyWhatCreateIgnored(ctx, cluster, serviceName, s, res.service);
         if (awaitsHealthy(s)) await waitUntilServiceHealthy(ctx, cluster, serviceName, desired.logicalId, w);
-        return { physicalId: arn, outputs: { arn } };
+        return { physicalId: arn, outputs: { arn, ...secretVersionsOutput(s) } };
       } catch (err) {
         if (err instanceof Error && NOT_IDEMPOTENT.test(err.message)) {
           throw new NotReadyError(`${desired.logicalId}: ${err.message}`, DRAINING_RETRY_MS, { cause: err });
@@ -268,7 +278,10 @@ export function createEcsServiceApplier(wait: WaitOptions = {}): Applier {
         const cluster = str(desired.spec, 'cluster');
         await waitUntilServiceHealthy(ctx, cluster, observed.physicalId, desired.logicalId, w);
       }
-      return { physicalId: observed.physicalId, outputs: { arn: observed.physicalId } };
+      return {
+        physicalId: observed.physicalId,
+        outputs: { arn: observed.physicalId, ...secretVersionsOutput(desired.spec) },
+      };
     },
 
     async delete(observed, ctx) {

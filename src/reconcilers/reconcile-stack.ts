@@ -14,11 +14,16 @@ import { hostname } from 'node:os';
 import type { AwsClients } from '../aws/types.js';
 import type { DesiredStack, ResourceKind } from '../desired/resource-types.js';
 import { planStack } from '../diff/index.js';
+import {
+  versionsAfterPlan,
+  withRecordedSecretVersions,
+  withSecretVersions,
+} from '../diff/secret-versions.js';
 import type { Plan, PlanStep } from '../diff/types.js';
 import { StackctlError } from '../errors.js';
-import { observeStack, type RememberedResource } from '../observed/observe-stack.js';
+import { observeStack, type RememberedResource, rememberedFromEntry } from '../observed/observe-stack.js';
 import { OBSERVERS } from '../observed/registry.js';
-import { findMissingSecrets } from '../observed/secrets.js';
+import { readConfigSecrets } from '../observed/secrets.js';
 import type { TaskDefinitionCache } from '../observed/task-definition-cache.js';
 import type { ObservedResource, Observer } from '../observed/types.js';
 import {
@@ -33,6 +38,7 @@ import { applyPlan } from './engine.js';
 import type { ApplyReport, ProgressEvent } from './engine-types.js';
 import { PreflightError, preflightProblems } from './preflight.js';
 import { createAppliers } from './registry.js';
+import { recordSecretBaselines } from './secret-baselines.js';
 import { journalHooks, settlePendingCreates } from './state-hooks.js';
 import { type RevisionCleanup, retireOldRevisions } from './task-definition-retention.js';
 import type { Applier } from './types.js';
@@ -122,12 +128,35 @@ export interface PassResult extends PlannedPass {
   readonly revisionCleanup: readonly RevisionCleanup[];
 }
 
-/** Throws {@link MissingSecretsError} when config keys the stack needs are not set (not when destroying). */
-async function checkSecrets(input: PassInput): Promise<void> {
+/** Current SSM version by parameter name (numbers only, never values). */
+type SecretVersions = ReadonlyMap<string, number>;
+
+/**
+ * Throws {@link MissingSecretsError} when config keys the stack needs are not set (not when destroying);
+ * else returns their current versions, from the same read (secret-versions.ts decides restarts on them).
+ */
+async function checkSecrets(input: PassInput): Promise<SecretVersions> {
   const { desired, clients } = input;
-  if (input.destroy || desired.requiredSecrets.length === 0) return;
-  const missing = await findMissingSecrets(clients, desired.project, desired.stack, desired.requiredSecrets);
-  if (missing.length > 0) throw new MissingSecretsError(desired.stack, missing);
+  if (input.destroy || desired.requiredSecrets.length === 0) return new Map();
+  const found = await readConfigSecrets(clients, desired.project, desired.stack, desired.requiredSecrets);
+  if (found.missing.length > 0) throw new MissingSecretsError(desired.stack, found.missing);
+  return found.versions;
+}
+
+/**
+ * The versions a pass decides restarts on: the config keys' (checkSecrets) and those of the stack's own
+ * parameters (generated, composed) where their observer reports one (`outputs.version`).
+ */
+function currentSecretVersions(
+  config: SecretVersions,
+  observed: readonly ObservedResource[],
+): SecretVersions {
+  const all = new Map(config);
+  for (const o of observed) {
+    const version = o.outputs.version;
+    if (o.kind === 'ssm.Parameter' && typeof version === 'number') all.set(o.name, version);
+  }
+  return all;
 }
 
 /**
@@ -138,13 +167,13 @@ async function checkSecrets(input: PassInput): Promise<void> {
 export async function planPass(
   input: PassInput,
   remembered: readonly RememberedResource[] = [],
-  secretsChecked: Promise<void> = checkSecrets(input),
+  secretsChecked: Promise<SecretVersions> = checkSecrets(input),
 ): Promise<PlannedPass> {
   const { desired, clients } = input;
-  await secretsChecked;
+  const configVersions = await secretsChecked;
   const observers = input.observers ?? OBSERVERS;
   const appliers = input.appliers ?? createAppliers({ finalSnapshot: input.finalSnapshot });
-  const { observed, outputs, unsupportedKinds } = await observeStack({
+  const found = await observeStack({
     project: desired.project,
     stack: desired.stack,
     desired: desired.resources,
@@ -154,19 +183,37 @@ export async function planPass(
     ...(input.onObserved ? { onKind: input.onObserved } : {}),
     ...(input.taskDefinitions ? { taskDefinitions: input.taskDefinitions } : {}),
   });
+  const { outputs, unsupportedKinds } = found;
   const unsupported = new Set(unsupportedKinds);
   for (const r of desired.resources) if (!appliers.has(r.kind)) unsupported.add(r.kind);
-  const plan = planStack({
-    project: desired.project,
-    stack: desired.stack,
-    desired: input.destroy ? [] : desired.resources,
-    observed,
-    outputs,
-    unsupportedKinds: unsupported,
-    allowDataLoss: input.allowDataLoss ?? false,
-    ...(desired.ignoreChanges ? { ignoreChanges: desired.ignoreChanges } : {}),
-  });
-  return { plan, observed, outputs };
+  const recorded = new Map(
+    remembered.flatMap((r) =>
+      r.secretVersions === undefined ? [] : [[r.logicalId, r.secretVersions] as const],
+    ),
+  );
+  // Each service's desired spec names the secret versions its tasks should run with; the observed one
+  // the versions its journal entry recorded at its last rollout (a changed secret plans a restart).
+  const planWith = (versions: SecretVersions): PlannedPass => {
+    const resources = withSecretVersions(desired.resources, versions);
+    const observed = withRecordedSecretVersions(found.observed, resources, recorded);
+    const plan = planStack({
+      project: desired.project,
+      stack: desired.stack,
+      desired: input.destroy ? [] : resources,
+      observed,
+      outputs,
+      unsupportedKinds: unsupported,
+      allowDataLoss: input.allowDataLoss ?? false,
+      ...(desired.ignoreChanges ? { ignoreChanges: desired.ignoreChanges } : {}),
+    });
+    return { plan, observed, outputs };
+  };
+  const current = currentSecretVersions(configVersions, found.observed);
+  const first = planWith(current);
+  // Parameters this pass writes (a composed value rewritten, a generated one created) get a new version
+  // before the services that read them roll out: plan those services with it, so one pass converges.
+  const after = versionsAfterPlan(first.plan, current);
+  return after === current ? first : planWith(after);
 }
 
 /**
@@ -201,12 +248,7 @@ export async function reconcilePass(input: PassInput): Promise<PassResult> {
   }
   try {
     const entries = journal ? await journal.list() : [];
-    const remembered: RememberedResource[] = entries.map((e) => ({
-      logicalId: e.logicalId,
-      kind: e.kind,
-      name: e.name,
-      ...(e.physicalId ? { physicalId: e.physicalId } : {}),
-    }));
+    const remembered: RememberedResource[] = entries.map(rememberedFromEntry);
     const planned = await planPass(input, remembered, secretsChecked);
     input.onPlanned?.(planned);
     // Destroy and prune only remove what the stack owns: nothing they do needs a zone, nor is a
@@ -216,6 +258,7 @@ export async function reconcilePass(input: PassInput): Promise<PassResult> {
       if (problems.length > 0) throw new PreflightError(desired.stack, problems);
     }
     if (journal) await settlePendingCreates(journal, entries, planned.plan);
+    if (journal && !input.applyOnly) await recordSecretBaselines(journal, entries, planned.plan);
     const signal = combineSignals(input.signal, leaseSignal);
     const { applyOnly } = input;
     const report = await applyPlan({

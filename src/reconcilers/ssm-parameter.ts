@@ -62,10 +62,13 @@ export function randomSecret(length = SECRET_LENGTH): string {
 }
 
 /** The parameter's ARN, or undefined when it does not exist. The response's value field is not read. */
-async function parameterArn(ssm: SSMClient, name: string): Promise<string | undefined> {
+async function parameterFacts(
+  ssm: SSMClient,
+  name: string,
+): Promise<{ readonly arn: string; readonly version: number | undefined } | undefined> {
   const out = await ssm.send(new GetParametersCommand({ Names: [name] }));
   const found = out.Parameters?.find((p) => p.Name === name);
-  return found ? (found.ARN ?? '') : undefined;
+  return found ? { arn: found.ARN ?? '', version: found.Version } : undefined;
 }
 
 /**
@@ -116,19 +119,29 @@ async function composeFromSources(
   return composeValue(spec.template, (v) => values.get(spec.sources[v] ?? ''));
 }
 
-/** Writes a composed value over an existing parameter (Overwrite cannot be combined with Tags). */
-async function overwrite(ssm: SSMClient, name: string, value: string, logicalId: string): Promise<void> {
+/**
+ * Writes a composed value over an existing parameter (Overwrite cannot be combined with Tags); returns
+ * the new version, which the services reading it are rolled out with (diff/secret-versions.ts).
+ */
+async function overwrite(
+  ssm: SSMClient,
+  name: string,
+  value: string,
+  logicalId: string,
+): Promise<number | undefined> {
   try {
-    await ssm.send(
+    const out = await ssm.send(
       new PutParameterCommand({ Name: name, Type: SECURE_STRING, Value: value, Overwrite: true }),
     );
+    return out.Version;
   } catch (err) {
     throw redacted(err, logicalId);
   }
 }
 
-function result(name: string, arn: string): ApplyResult {
-  return { physicalId: name, outputs: { arn, name } };
+/** Outputs: ARN, name and the current version (what a service reading it is rolled out with). */
+function result(name: string, arn: string, version: number | undefined): ApplyResult {
+  return { physicalId: name, outputs: { arn, name, ...(version === undefined ? {} : { version }) } };
 }
 
 /**
@@ -145,9 +158,9 @@ export const ssmParameterApplier: Applier = {
     // Composed from the sources before any write: a missing source changes nothing.
     const value =
       composed === undefined ? randomSecret() : await composeFromSources(ssm, desired.logicalId, composed);
-    let arn = await parameterArn(ssm, name);
-    const adopted = arn !== undefined;
-    if (arn === undefined) {
+    let facts = await parameterFacts(ssm, name);
+    const adopted = facts !== undefined;
+    if (facts === undefined) {
       try {
         await ssm.send(
           new PutParameterCommand({
@@ -160,12 +173,13 @@ export const ssmParameterApplier: Applier = {
       } catch (err) {
         if (!isAlreadyExists(err)) throw redacted(err, desired.logicalId);
       }
-      arn = (await parameterArn(ssm, name)) ?? '';
+      facts = (await parameterFacts(ssm, name)) ?? { arn: '', version: undefined };
     }
     assertOwned(desired.logicalId, name, await parameterTags(ssm, name), ctx);
     // An adopted composed parameter (a crashed pass left it behind) gets the current composition.
-    if (composed !== undefined && adopted) await overwrite(ssm, name, value, desired.logicalId);
-    return result(name, arn);
+    if (composed !== undefined && adopted)
+      return result(name, facts.arn, await overwrite(ssm, name, value, desired.logicalId));
+    return result(name, facts.arn, facts.version);
   },
 
   async update(
@@ -178,10 +192,11 @@ export const ssmParameterApplier: Applier = {
     const { ssm } = ctx.clients;
     const untaggable = deltas.filter((d) => d.path !== 'tags' && !d.path.startsWith('tags.'));
     const composed = composedSpec(desired);
+    let version: number | undefined;
     if (composed !== undefined && untaggable.length > 0) {
       // Template, sources or a source's value changed: compose again and rewrite.
       const value = await composeFromSources(ssm, desired.logicalId, composed);
-      await overwrite(ssm, observed.physicalId, value, desired.logicalId);
+      version = await overwrite(ssm, observed.physicalId, value, desired.logicalId);
     } else if (untaggable.length > 0) {
       throw new StackctlError(
         'UPDATE_UNSUPPORTED',
@@ -210,7 +225,10 @@ export const ssmParameterApplier: Applier = {
         );
       }
     }
-    return { physicalId: ResourceId, outputs: observed.outputs };
+    return {
+      physicalId: ResourceId,
+      outputs: version === undefined ? observed.outputs : { ...observed.outputs, version },
+    };
   },
 
   async delete(observed: ObservedResource, ctx: ApplyContext): Promise<void> {

@@ -47,6 +47,15 @@ export {
   renewLease,
 } from './lease.js';
 export { type KeepLeaseAliveOptions, keepLeaseAlive, type LeaseKeeper } from './lease-keeper.js';
+export {
+  createRollout,
+  FINISHED_ROLLOUT_PHASES,
+  ROLLOUT_CONFLICT_CODE,
+  RolloutConflictError,
+  readRollout,
+  type StoredRollout,
+  saveRollout,
+} from './rollout-store.js';
 export { LIST_SPECS_PAGE_SIZE, type ListSpecsOptions, listSpecs } from './spec-record.js';
 export {
   deleteSpec,

@@ -9,6 +9,7 @@
  * | resource journal | `STACK#<project>#<stack>`   | `RES#<logicalId>`      |
  * | event            | `STACK#<project>#<stack>`   | `EVT#<iso time>#<rnd>` |
  * | lease            | `LEASE#<project>#<stack>`   | `LEASE`                |
+ * | rollout          | `ROLLOUT#<project>`         | `ROLLOUT`              |
  *
  * Spec items also carry `specsPk`/`specsSk`, the keys of the sparse `specs` index that lists stacks
  * without scanning journals and events. The lease lives under its own pk so the operator's hottest
@@ -42,6 +43,7 @@ export const SK_SPEC = 'SPEC';
 export const SK_STATUS = 'STATUS';
 export const SK_IMAGES = 'IMAGES';
 export const SK_LEASE = 'LEASE';
+export const SK_ROLLOUT = 'ROLLOUT';
 export const SK_RESOURCE_PREFIX = 'RES#';
 export const SK_EVENT_PREFIX = 'EVT#';
 
@@ -104,4 +106,10 @@ export function eventSk(atIso: string, suffix: string): string {
 /** Value of {@link SPECS_SK} for a stack; a `<project>#` prefix selects one project's stacks. */
 export function specsSortKey(project: string, stack: string): string {
   return `${project}#${stack}`;
+}
+
+/** Key of a project's rollout item (`rollout-store.ts`): one current rollout per project. */
+export function rolloutKey(project: string): ItemKey {
+  assertKeyPart(project, 'project');
+  return { pk: `ROLLOUT#${project}`, sk: SK_ROLLOUT };
 }

@@ -90,6 +90,8 @@ describe('changing the managed database of a high_availability stack', () => {
       expect(text.out).toContain(
         '~ update  rds.DBInstance db/db\n    instanceClass: "db.r6g.large" → "db.r6g.xlarge"\n',
       );
+      // Multi-AZ in eu-west-1: 2 × 730 h × ($0.50 − $0.25) (price table, src/estimate/price-table.ts).
+      expect(text.out).toContain('Monthly cost: +$365.00/month (estimate)\n');
       expect(changes(plan).map((s) => [s.logicalId, s.action])).toEqual([['db/db', 'update']]);
       expect(dbStep(plan)?.deltas?.map((d) => d.path)).toEqual(['instanceClass']);
 

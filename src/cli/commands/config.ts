@@ -23,6 +23,7 @@ import { jsonDocument } from '../json-document.js';
 import { EXIT, formatData } from '../output.js';
 import { openAwsSession, printStats } from './aws-context.js';
 import { loadFromFlags, requireStack } from './common.js';
+import { afterConfigSet } from './config-restart.js';
 import type { Command } from './types.js';
 
 /** Length of `--random` values, in characters from [A-Za-z0-9]. */
@@ -49,9 +50,9 @@ function requireKey(key: string | undefined): string {
 /** `config set KEY [VALUE | --from-stdin | --random]`. */
 export const configSetCommand: Command = {
   words: ['config', 'set'],
-  usage: 'stackctl config set KEY [VALUE | --from-stdin | --random] --stack S',
+  usage: 'stackctl config set KEY [VALUE | --from-stdin | --random] [--restart | --no-restart] --stack S',
   summary:
-    'Stores a secret for the stack in SSM (SecureString). Prefer --from-stdin or --random: a VALUE argument stays in your shell history.',
+    'Stores a secret for the stack in SSM (SecureString) and names the services that read it: the next reconcile restarts them, --restart does now, --no-restart leaves them running with the old value. Prefer --from-stdin or --random: a VALUE argument stays in your shell history.',
   async run({ positionals, flags }, io) {
     const key = requireKey(positionals[0]);
     const sources = [positionals[1] !== undefined, flags.fromStdin, flags.random].filter(Boolean).length;
@@ -81,8 +82,17 @@ export const configSetCommand: Command = {
       }),
     );
     io.out(`set ${key} for ${desired.project}/${stack} (${name}, version ${put.Version ?? '?'})\n`);
+    const code = await afterConfigSet({
+      flags,
+      io,
+      clients,
+      stack,
+      key,
+      parameterName: name,
+      resources: desired.resources,
+    });
     printStats(io, flags, stats);
-    return EXIT.ok;
+    return code;
   },
 };
 

@@ -10,7 +10,7 @@
  * @module
  */
 import { AwsCallError } from '../../aws/errors.js';
-import type { RememberedResource } from '../../observed/observe-stack.js';
+import { type RememberedResource, rememberedFromEntry } from '../../observed/observe-stack.js';
 import type { ApplyReport } from '../../reconcilers/engine-types.js';
 import {
   appendEvent,
@@ -36,12 +36,7 @@ function isMissingTable(err: unknown): boolean {
 export async function readRememberedResources(ref: StackRef): Promise<readonly RememberedResource[]> {
   try {
     const entries = await new Journal({ ...ref, lease: { owner: '', fence: 0 } }).list();
-    return entries.map((e) => ({
-      logicalId: e.logicalId,
-      kind: e.kind,
-      name: e.name,
-      ...(e.physicalId ? { physicalId: e.physicalId } : {}),
-    }));
+    return entries.map(rememberedFromEntry);
   } catch (err) {
     if (isMissingTable(err)) return [];
     throw err;

@@ -20,6 +20,7 @@ import { driftStacks, type StackDriftResult } from '../../reconcilers/drift-pass
 import type { Flags } from '../args.js';
 import { type ExitCode, formatData, type Io } from '../output.js';
 import { openAwsSession, printStats } from './aws-context.js';
+import { recordedSecretVersions } from './recorded-versions.js';
 import { type SelectedStacks, selectStacks } from './stack-selection.js';
 import type { Command } from './types.js';
 
@@ -46,6 +47,7 @@ export async function collectDrift(flags: Flags, io: Io): Promise<CollectedDrift
     project: selection.project,
     stacks: selection.stacks,
     rules: selection.rules,
+    remembered: (desired, clients) => recordedSecretVersions(flags, clients, desired),
     clientsFor: (region) => {
       const session = openAwsSession(flags, region);
       stats.set(region, session.stats);

@@ -9,6 +9,7 @@ import { checkCommand } from './check.js';
 import { configLsCommand, configRmCommand, configSetCommand } from './config.js';
 import { destroyCommand } from './destroy.js';
 import { driftCommand } from './drift.js';
+import { estimateCommand } from './estimate.js';
 import { eventsCommand } from './events.js';
 import { initCommand } from './init.js';
 import { logsCommand } from './logs.js';
@@ -19,6 +20,12 @@ import { pruneCommand } from './prune.js';
 import { pushCommand } from './push.js';
 import { reconcileCommand } from './reconcile.js';
 import { renderCommand } from './render.js';
+import {
+  rolloutAbortCommand,
+  rolloutCommand,
+  rolloutResumeCommand,
+  rolloutStatusCommand,
+} from './rollout.js';
 import { stacksLsCommand } from './stacks.js';
 import {
   stacksPauseCommand,
@@ -42,6 +49,7 @@ export const COMMANDS: readonly Command[] = [
   adoptCommand,
   statusCommand,
   checkCommand,
+  estimateCommand,
   eventsCommand,
   logsCommand,
   configSetCommand,
@@ -54,6 +62,10 @@ export const COMMANDS: readonly Command[] = [
   stacksPauseCommand,
   stacksResumeCommand,
   stacksRmCommand,
+  rolloutStatusCommand,
+  rolloutResumeCommand,
+  rolloutAbortCommand,
+  rolloutCommand,
   // `operator install` before `operator`: the first command whose words match wins.
   operatorInstallCommand,
   operatorCommand,

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { formatPlanText, planToJsonValue } from '../../diff/index.js';
+import { planToJsonValue } from '../../diff/index.js';
 import { type PublicUrlsInput, readPublicUrls } from '../../observed/public-urls.js';
 import type { ApplyReport } from '../../reconcilers/engine-types.js';
 import { recordPassEvent } from '../../reconcilers/pass-event.js';
@@ -26,7 +26,8 @@ import {
 import { loadWithBuiltImages } from './build-step.js';
 import { requireStack } from './common.js';
 import { rememberDeployedImages } from './deployed-images.js';
-import { formatPassSummary, passCounts, stepResultJson } from './pass-summary.js';
+import { formatPassOutcome, passCounts, stepResultJson } from './pass-summary.js';
+import { planText } from './plan.js';
 import type { Command } from './types.js';
 
 /** How long `--wait` waits by default. */
@@ -52,18 +53,11 @@ async function publicUrlsAfterPass(io: Io, input: PublicUrlsInput): Promise<read
 }
 
 /**
- * The text after the live progress: the summary line ({@link formatPassSummary}), then one line per
- * failed, conflicted or blocked step with its reason, so the cause is the last thing on screen.
+ * The text after the live progress ({@link formatPassOutcome} of a reconcile): the summary line, then one
+ * line per failed, conflicted or blocked step with its reason, so the cause is the last thing on screen.
  */
 export function formatReconcileOutcome(report: ApplyReport, elapsedMs: number, color: boolean): string {
-  const c = paint(color);
-  const lines = [formatPassSummary(report, elapsedMs, color)];
-  for (const r of report.results) {
-    if (r.status === 'failed' || r.status === 'conflict')
-      lines.push(`  ${c.red('✗')} ${r.kind} ${r.logicalId}: ${r.error?.message ?? r.message ?? r.status}\n`);
-    if (r.status === 'blocked') lines.push(`  - ${r.kind} ${r.logicalId}: ${r.message ?? 'blocked'}\n`);
-  }
-  return lines.join('');
+  return formatPassOutcome(report, elapsedMs, color, 'reconcile');
 }
 
 /** What {@link reconcileJson} documents. */
@@ -134,7 +128,7 @@ export const reconcileCommand: Command = {
       ...(json
         ? {}
         : {
-            onPlanned: ({ plan }: PlannedPass) => io.out(formatPlanText(plan, { color: flags.color })),
+            onPlanned: ({ plan }: PlannedPass) => io.out(planText(plan, project.desired, flags.color)),
             onProgress: progressPrinter(io, flags),
           }),
       ...(signal ? { signal } : {}),

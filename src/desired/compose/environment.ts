@@ -148,21 +148,35 @@ function readEnvFile(
     return out;
   }
   const parsed = parseEnvFile(text, ctx.lookup);
-  for (const p of parsed.problems) {
-    const loc = { file: ref.file, line: p.line, column: 1 };
-    if (p.kind === 'error') ctx.diag.error(COMPOSE_PROBLEM.envFile, p.message, loc, ref.path);
+  reportEnvFileProblems(ctx.diag, parsed.problems, ref.file, ref.path);
+  for (const e of parsed.entries)
+    out.set(e.key, { value: e.value, loc: { file: ref.file, line: e.line, column: 1 } });
+  return out;
+}
+
+/**
+ * Reports what parsing an env file found, at its line: a malformed line is an error, an unset variable a
+ * warning (once per variable, as compose replaces it by an empty string). Shared by `env_file:` and
+ * `include:`'s env files so both say the same thing.
+ */
+export function reportEnvFileProblems(
+  diag: Diagnostics,
+  problems: ReturnType<typeof parseEnvFile>['problems'],
+  file: string,
+  path?: string,
+): void {
+  for (const p of problems) {
+    const loc = { file, line: p.line, column: 1 };
+    if (p.kind === 'error') diag.error(COMPOSE_PROBLEM.envFile, p.message, loc, path);
     else
-      ctx.diag.warnOnce(
+      diag.warnOnce(
         `unset:${p.variable}`,
         COMPOSE_WARNING.unsetVariable,
         `${p.message}; it is replaced by an empty string`,
         loc,
-        ref.path,
+        path,
       );
   }
-  for (const e of parsed.entries)
-    out.set(e.key, { value: e.value, loc: { file: ref.file, line: e.line, column: 1 } });
-  return out;
 }
 
 /** `labels:` (list or mapping) as a string map; a label without a value is `''`. */

@@ -20,7 +20,8 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { Diagnostics } from './diagnostics.js';
 import { parseEnvFile } from './env-file.js';
-import { COMPOSE_PROBLEM, COMPOSE_WARNING } from './errors.js';
+import { reportEnvFileProblems } from './environment.js';
+import { COMPOSE_PROBLEM } from './errors.js';
 import { sameValue } from './merge.js';
 import { PROJECT_ENV_FILE, type ProjectVariables, readDotenv } from './project-env.js';
 import {
@@ -179,17 +180,7 @@ function includedVariables(entry: IncludeEntry, ctx: IncludeContext): ProjectVar
       continue;
     }
     const parsed = parseEnvFile(text, (name) => parent.lookup(name) ?? own.get(name));
-    for (const p of parsed.problems) {
-      const loc = { file, line: p.line, column: 1 };
-      if (p.kind === 'error') ctx.diag.error(COMPOSE_PROBLEM.envFile, p.message, loc);
-      else
-        ctx.diag.warnOnce(
-          `unset:${p.variable}`,
-          COMPOSE_WARNING.unsetVariable,
-          `${p.message}; it is replaced by an empty string`,
-          loc,
-        );
-    }
+    reportEnvFileProblems(ctx.diag, parsed.problems, file);
     for (const e of parsed.entries) if (e.value !== null) own.set(e.key, e.value);
   }
   return {
