@@ -70,13 +70,17 @@ export async function buildServiceImages(
 ): Promise<readonly ImageOutcome[]> {
   const outcomes: ImageOutcome[] = [];
   let builder: ImageBuilder | undefined;
-  for (const svc of options.services) {
-    const inputs = buildInputsDigest({
+  // Every service's inputs first: a missing Dockerfile or context of any of them fails before any AWS call.
+  const digests = options.services.map((svc) =>
+    buildInputsDigest({
       context: svc.context,
       ...(svc.dockerfile === undefined ? {} : { dockerfile: svc.dockerfile }),
       ...(svc.args === undefined ? {} : { args: svc.args }),
       ...(svc.target === undefined ? {} : { target: svc.target }),
-    });
+    }),
+  );
+  for (const [i, svc] of options.services.entries()) {
+    const inputs = digests[i] as (typeof digests)[number];
     const { tag } = inputs;
     if (!options.apply) {
       const name = repositoryName(options.project, svc.service);

@@ -29,8 +29,12 @@ import { MANAGED_BY, TAG_KEYS } from '../desired/resource-types.js';
 import { isProjectResource, tagListToRecord } from '../desired/tags.js';
 import { awsCodeOf, BUILD_ERROR, BuildError } from './errors.js';
 
-/** Images the lifecycle policy keeps per repository (older ones expire). */
-export const IMAGES_KEPT = 30;
+/**
+ * Days after which the lifecycle policy expires an untagged image (a layer set left behind by a re-push).
+ * Tagged images (every build's digest tag) are never expired by count: a repository is shared by all
+ * stacks of the project, and a count rule would delete an image prod still runs after dev's next builds.
+ */
+export const UNTAGGED_EXPIRY_DAYS = 7;
 
 /** ECR's error code for a repository that does not exist. */
 const REPOSITORY_NOT_FOUND = 'RepositoryNotFoundException';
@@ -58,14 +62,19 @@ export function repositoryTags(project: string, service: string): Record<string,
   };
 }
 
-/** The lifecycle policy every build repository carries: keep the newest {@link IMAGES_KEPT} images. */
+/** The lifecycle policy every build repository carries: untagged images expire after {@link UNTAGGED_EXPIRY_DAYS}. */
 export function lifecyclePolicyText(): string {
   return JSON.stringify({
     rules: [
       {
         rulePriority: 1,
-        description: `keep the newest ${IMAGES_KEPT} images`,
-        selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: IMAGES_KEPT },
+        description: `expire untagged images after ${UNTAGGED_EXPIRY_DAYS} days (tagged ones may still run)`,
+        selection: {
+          tagStatus: 'untagged',
+          countType: 'sinceImagePushed',
+          countUnit: 'days',
+          countNumber: UNTAGGED_EXPIRY_DAYS,
+        },
         action: { type: 'expire' },
       },
     ],

@@ -108,7 +108,10 @@ export const COMMAND_FLAG_SPECS = {
     description: 'only store the value: running services keep the old one until a later pass',
   },
   force: { name: 'force', description: 'overwrite an existing stack file' },
-  remote: { name: 'remote', description: 'list the stacks in the state table, not the checkout' },
+  remote: {
+    name: 'remote',
+    description: "use the stacks pushed to the state table (the operator's), not the checkout",
+  },
   port: { name: 'port', value: 'PORT', description: 'HTTP port of the health endpoint (0 picks a free one)' },
   all: { name: 'all', description: 'every stack of the project' },
   out: { name: 'out', value: 'FILE', description: 'write the result to FILE instead of stdout' },
@@ -122,7 +125,8 @@ export const COMMAND_FLAG_SPECS = {
   stacks: {
     name: 'stacks',
     value: 'PATTERN',
-    description: "stacks to roll out: glob over stack names, comma-separated ('customer-*')",
+    description:
+      "stacks to roll out: glob over stack names, comma-separated ('customer-*'); default: every stack",
   },
   waves: {
     name: 'waves',

@@ -1,6 +1,6 @@
 /**
- * Fields a stack lets others own (terraform's `ignore_changes`): the stack file's `ignoreChanges:` rules
- * and `.stackctl/driftignore` lines marked `owned-elsewhere`.
+ * Fields a stack lets others own (terraform's `ignore_changes`): the stack file's `ignoreChanges:` rules.
+ * (`.stackctl/driftignore` only keeps differences out of drift reports; reconcile still corrects them.)
  *
  * A drift report only has to leave such a field out. A plan has to do more: an update that changes some
  * other field of the same resource must send the *live* value of the ignored field, or the next pass would
@@ -16,6 +16,7 @@
 import type { DesiredResource, Spec } from '../desired/resource-types.js';
 import { isPlainObject } from './canonical-json.js';
 import { type IgnoreRule, ignoresField, ignoresResource } from './drift/ignore-rules.js';
+import { STACKCTL_TAG_PREFIX } from './tags.js';
 import type { FieldDelta } from './types.js';
 
 /** One field a plan left to its other owner. */
@@ -120,6 +121,8 @@ export function applyIgnoreChanges(
   let patched = desired;
   const ignored: IgnoredField[] = [];
   for (const delta of deltas) {
+    // Ownership tags are never someone else's: a rule like `*:*:tags.*` must not keep one missing.
+    if (delta.path.startsWith(`${TAG_PATH_PREFIX}${STACKCTL_TAG_PREFIX}`)) continue;
     const rule =
       rules.find((r) => ignoresResource(r, desired.kind, desired.logicalId)) ??
       rules.find((r) => ignoresField(r, desired.kind, desired.logicalId, delta.path));

@@ -38,7 +38,7 @@ export interface PlanInput {
   /** Allows replacing or deleting stateful kinds (`--allow-data-loss`). @default false */
   readonly allowDataLoss?: boolean;
   /**
-   * Fields the stack lets others own (stack file `ignoreChanges:`, driftignore `owned-elsewhere`): their
+   * Fields the stack lets others own (the stack file's `ignoreChanges:`): their
    * live values are kept and each step lists them (ignore-changes.ts). @default none
    */
   readonly ignoreChanges?: readonly IgnoreRule[];

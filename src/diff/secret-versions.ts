@@ -111,6 +111,7 @@ export function withSecretVersions(
   versions: ReadonlyMap<string, number>,
 ): readonly DesiredResource[] {
   const used = serviceSecretParameters(resources);
+  const parameterIds = stackParameterIds(resources);
   return resources.map((r) => {
     const params = used.get(r.logicalId);
     if (params === undefined) return r;
@@ -121,8 +122,26 @@ export function withSecretVersions(
       })
       .sort(byName);
     if (list.length === 0) return r;
-    return { ...r, spec: { ...r.spec, [SECRET_VERSIONS_FIELD]: list } };
+    // A restart must follow the rewrite of a parameter the stack writes itself (a composed value): new
+    // tasks would read the old value otherwise, and a failed rewrite must block the restart.
+    const writes = Object.values(params).flatMap((p) => parameterIds.get(parameterNameOf(p)) ?? []);
+    const dependsOn = [...new Set([...r.dependsOn, ...writes])].sort();
+    return { ...r, dependsOn, spec: { ...r.spec, [SECRET_VERSIONS_FIELD]: list } };
   });
+}
+
+/** A parameter's name from a `valueFrom` that is a name or an SSM parameter ARN. */
+function parameterNameOf(valueFrom: string): string {
+  const at = valueFrom.indexOf(':parameter/');
+  return at >= 0 ? valueFrom.slice(at + ':parameter'.length) : valueFrom;
+}
+
+/** The logical ids of the `ssm.Parameter` resources the stack itself writes, by parameter name. */
+function stackParameterIds(resources: readonly DesiredResource[]): ReadonlyMap<string, string> {
+  const out = new Map<string, string>();
+  for (const r of resources)
+    if (r.kind === 'ssm.Parameter' && typeof r.spec.name === 'string') out.set(r.spec.name, r.logicalId);
+  return out;
 }
 
 /** The `secretVersions` list of a spec, when it has a well-formed one. */

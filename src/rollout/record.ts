@@ -248,11 +248,17 @@ export function stacksToRevert(record: RolloutRecord): readonly RolloutStack[] {
  * `rollout abort` begins: the rollout is `aborted` at once (so a runner still going fails its next
  * conditional write and stops); the reverts follow with {@link stackReverted}.
  *
- * @throws RolloutStateError for a completed or already aborted rollout
+ * Run again on an aborted rollout with stacks still to revert, it keeps its outcome and lets the reverts
+ * that are left run.
+ *
+ * @throws RolloutStateError for a completed rollout, or an aborted one with nothing left to revert
  */
 export function aborted(record: RolloutRecord, at: string): RolloutRecord {
-  if (record.phase === 'completed' || record.phase === 'aborted')
+  // An abort whose reverts did not all finish (a crash, a failed revert) may be run again for the rest.
+  const unfinished = record.phase === 'aborted' && stacksToRevert(record).length > 0;
+  if (record.phase === 'completed' || (record.phase === 'aborted' && !unfinished))
     throw new RolloutStateError(`rollout ${record.id} is ${record.phase}: nothing to abort`);
+  if (unfinished) return { ...record, updatedAt: at };
   return {
     ...record,
     phase: 'aborted',

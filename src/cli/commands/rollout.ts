@@ -347,7 +347,7 @@ async function storedRollout(site: RolloutSite): Promise<RolloutRecord> {
 export const rolloutCommand: Command = {
   words: ['rollout'],
   usage:
-    "stackctl rollout --stacks 'customer-*' [--image svc=ref] [--waves 1,10%,50%,100%] [--pause 10m] [--max-failures N] [--output text|json]",
+    "stackctl rollout [--stacks 'customer-*'] [--image svc=ref] [--waves 1,10%,50%,100%] [--pause 10m] [--max-failures N] [--output text|json]",
   summary:
     'Rolls images out across the matching stacks in waves: each wave is reconciled in parallel and must be Synced, Healthy and wired before a pause and the next wave. A wave with more than --max-failures failed stacks stops the rollout (later waves untouched, failures named). Exit 0 completed, 1 stopped or error.',
   async run({ flags }, io): Promise<ExitCode> {

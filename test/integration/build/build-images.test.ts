@@ -29,10 +29,10 @@ import {
   CodeBuildBuilder,
   codeBuildNames,
   createBuildClients,
-  IMAGES_KEPT,
   type ImageBuilder,
   repositoryName,
   type ServiceBuild,
+  UNTAGGED_EXPIRY_DAYS,
 } from '../../../src/build/index.js';
 import type { Mode } from '../../../src/desired/stack-types.js';
 import { TEST_REGION } from '../../helpers/aws.js';
@@ -110,9 +110,10 @@ describe('the build step', () => {
     });
     const policy = await clients.ecr.send(new GetLifecyclePolicyCommand({ repositoryName: name }));
     expect(JSON.parse(policy.lifecyclePolicyText ?? '{}').rules[0].selection).toEqual({
-      tagStatus: 'any',
-      countType: 'imageCountMoreThan',
-      countNumber: IMAGES_KEPT,
+      tagStatus: 'untagged',
+      countType: 'sinceImagePushed',
+      countUnit: 'days',
+      countNumber: UNTAGGED_EXPIRY_DAYS,
     });
     const tag = buildInputsDigest({ context }).tag;
     expect(outcomes).toEqual([
@@ -259,7 +260,9 @@ describe('the build step', () => {
       .repositories?.[0];
     expect(repo?.imageScanningConfiguration?.scanOnPush).toBe(true);
     const policy = await clients.ecr.send(new GetLifecyclePolicyCommand({ repositoryName: name }));
-    expect(JSON.parse(policy.lifecyclePolicyText ?? '{}').rules[0].selection.countNumber).toBe(IMAGES_KEPT);
+    expect(JSON.parse(policy.lifecyclePolicyText ?? '{}').rules[0].selection.countNumber).toBe(
+      UNTAGGED_EXPIRY_DAYS,
+    );
   });
 
   it('never touches a repository of the same name that stackctl does not own', async () => {

@@ -82,6 +82,15 @@ describe('applyIgnoreChanges', () => {
     expect(out.ignored.map((f) => f.path)).toEqual(['tags.cost-center']);
   });
 
+  it('never leaves an ownership tag to another owner, whatever the rule says', () => {
+    const d = desired('ecs.Service', 'service/web', { desiredCount: 1 });
+    const out = applyIgnoreChanges(rules('*:*:tags.*'), d, [
+      { path: 'tags.stackctl:logical-id', desired: 'service/web', observed: undefined, replace: false },
+      { path: 'tags.cost-center', desired: 'cc-1', observed: 'cc-9', replace: false },
+    ]);
+    expect(out.ignored.map((f) => f.path)).toEqual(['tags.cost-center']);
+  });
+
   it('returns the very same resource when no rule applies (no copy, nothing listed)', () => {
     const d = desired('ecs.Service', 'service/web', { desiredCount: 1 });
     const out = applyIgnoreChanges([], d, [

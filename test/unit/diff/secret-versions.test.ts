@@ -116,6 +116,25 @@ describe('withSecretVersions', () => {
     const out = withSecretVersions(RESOURCES, new Map(versions));
     expect(out.find((r) => r.logicalId === id)?.spec.secretVersions).toEqual(want);
   });
+
+  it.each([
+    {
+      reason:
+        'a service reading a parameter the stack composes waits for its rewrite (and is blocked by its failure)',
+      id: 'service/api',
+      want: ['param/composed/api/DATABASE_URL'],
+    },
+    { reason: 'a service reading only config keys waits for nothing more', id: 'service/web', want: [] },
+  ])('$reason', ({ id, want }) => {
+    const out = withSecretVersions(
+      RESOURCES,
+      new Map([
+        [TOKEN, 4],
+        [URL, 2],
+      ]),
+    );
+    expect(out.find((r) => r.logicalId === id)?.dependsOn).toEqual(want);
+  });
 });
 
 describe('servicesReading', () => {

@@ -97,6 +97,12 @@ describe('rollout state machine', () => {
       'revert failed: denied',
     ]);
     expect([r.stacks.a?.phase, r.stacks.d?.phase]).toEqual(['succeeded', 'pending']);
+    // c's revert failed: a second abort is allowed and keeps the outcome, with only c left to revert.
+    const again = aborted(r, AT);
+    expect([again.phase, again.failure]).toEqual(['aborted', r.failure]);
+    expect(stacksToRevert(again).map((s) => s.stack)).toEqual(['c']);
+    const done = stackReverted(again, 'c', { ok: true }, AT);
+    expect(() => aborted(done, AT)).toThrow(RolloutStateError);
   });
 
   it.each([
@@ -112,7 +118,7 @@ describe('rollout state machine', () => {
     },
     { reason: 'an aborted rollout cannot resume', make: () => aborted(rollout(), AT), act: resumed },
     {
-      reason: 'an aborted rollout cannot be aborted again',
+      reason: 'an aborted rollout with nothing left to revert cannot be aborted again',
       make: () => aborted(rollout(), AT),
       act: aborted,
     },
