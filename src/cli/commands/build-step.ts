@@ -104,10 +104,9 @@ export async function loadWithBuiltImages(
   const first = resolveStackProject(loadOptionsFromFlags(flags, stack));
   const services = servicesToBuild(first.resolved, dirname(first.composeFile));
   if (services.length === 0) return { project: await loadWithDeployedImages(flags, stack), images: [] };
-  // Invalid input must stop before any AWS call: render the whole stack once, with a stand-in image for
-  // every service about to be built, so a render error never follows a repository create or a push.
-  const standIns = Object.fromEntries(services.map((s) => [s.service, `${s.service}:validate`]));
-  loadFromFlags({ ...flags, images: { ...standIns, ...flags.images } }, stack);
+  // Invalid input must stop before any AWS call: render the whole stack once (loadFromFlags stands in an
+  // image for every build: service that has none), so a render error never follows a create or a push.
+  loadFromFlags(flags, stack);
   const clients = await buildClientsFor(flags, first.resolved.region.value);
   const project = first.resolved.project.value;
   const images = await buildServiceImages({
